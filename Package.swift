@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Hoist",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hoist", targets: ["hoist"]),
+        .library(name: "HoistCore", targets: ["HoistCore"]),
+        .library(name: "HoistEmulator", targets: ["HoistEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Typed wrappers over libcurl's variadic C calls; nothing else.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "HoistCore",
+            dependencies: [
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "HoistEmulator",
+            dependencies: [
+                "HoistCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "hoist",
+            dependencies: [
+                "HoistCore",
+                "HoistEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "HoistCoreTests",
+            dependencies: ["HoistCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HoistEmulatorTests",
+            dependencies: ["HoistEmulator", "HoistCore"]
+        ),
+        .testTarget(
+            name: "HoistIntegrationTests",
+            dependencies: ["HoistCore", "HoistEmulator"]
+        ),
+    ]
+)

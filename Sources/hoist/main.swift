@@ -1,0 +1,2 @@
+import HoistCore
+print("hoist")

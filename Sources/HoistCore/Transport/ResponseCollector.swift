@@ -14,7 +14,7 @@ struct ResponseCollector {
     /// One raw header line as libcurl hands it over, CRLF included.
     mutating func headerLine(_ raw: UnsafeRawBufferPointer) {
         var line = String(decoding: raw, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        while let last = line.last, last.isNewline { line.removeLast() }
         if line.hasPrefix("HTTP/") {
             headers.removeAll(keepingCapacity: true)
             return

@@ -165,3 +165,22 @@ import Testing
         }
     }
 }
+
+extension TransportFailureTests {
+    /// A peer that stops reading mid-upload: libcurl's speed average spans the last few seconds,
+    /// so the initial burst into socket buffers delays detection by up to ~5 s past the window.
+    @Test func peerThatStopsReadingIsStalled() async throws {
+        var options = TransportTests.quick
+        options.stallSeconds = 2
+        options.stallBytesPerSecond = 1000
+        let file = try TransportTestFile(size: 24 * 1024 * 1024)
+        let region = FileRegion(fd: file.fd, offset: 0, length: Int64(file.bytes.count))
+        try await withServer(options) { server, transport in
+            let start = ContinuousClock.now
+            let error = await failure { try await transport.send(HTTPRequest(method: "PUT", url: server.url("/stall"), body: .file(region))) }
+            let elapsed = ContinuousClock.now - start
+            #expect(error?.kind == .stalled)
+            #expect(elapsed < .seconds(12))
+        }
+    }
+}

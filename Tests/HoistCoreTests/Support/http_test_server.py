@@ -13,6 +13,7 @@ Every response carries X-Client-Port (to count reused connections) and X-Method.
   /status/NNN         read the body; reply NNN with a small text body.
   /drop?after=N       read N body bytes, then reset the connection (SO_LINGER 0).
   /stall              GET: promise 1 MB, send 10 bytes, go silent. Uploads: never read the body.
+  /sink               read and discard the body (no hashing), reply 200; for the benchmark.
   /expect417          answer "417 Expectation Failed" to Expect: 100-continue, else act as /echo.
 """
 import hashlib
@@ -85,6 +86,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path.startswith("/status/"):
             self.read_body()
             self.reply(int(url.path.rsplit("/", 1)[1]), [("Content-Type", "text/plain")], b"boom")
+        elif url.path == "/sink":
+            remaining = self.body_length()
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self.reply(200)
         elif url.path == "/drop":
             self.read_body(limit=int(query.get("after", "0")))
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

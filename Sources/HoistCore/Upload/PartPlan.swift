@@ -66,9 +66,10 @@ public struct PartPlan: Sendable, Equatable, Hashable {
 
     /// Plans the parts of a file of `fileSize` bytes.
     ///
-    /// The part size is the configured size, raised when needed to the smallest whole number of
-    /// MiB that keeps the upload within `limits.maximumPartCount` parts. Rounding to MiB keeps the
-    /// chosen size readable in logs and stable across small size differences.
+    /// The part size is the configured size, raised only when the file would need more than
+    /// `limits.maximumPartCount` parts, and then to the smallest whole number of MiB that fits.
+    /// Rounding to MiB keeps the chosen size readable in logs and stable across small size
+    /// differences.
     public init(
         fileSize: Int64,
         configuredPartSize: Int64 = PartPlan.defaultPartSize,
@@ -86,11 +87,16 @@ public struct PartPlan: Sendable, Equatable, Hashable {
         }
         let count = Int64(limits.maximumPartCount)
         let smallestFitting = (fileSize + count - 1) / count
-        let roundedToMiB = (smallestFitting + Self.mebibyte - 1) / Self.mebibyte * Self.mebibyte
-        // Rounding up can overshoot only a maximum that is not a whole MiB; the maximum itself
-        // still fits, because fileSize <= maximumFileSize.
-        let required = min(roundedToMiB, limits.maximumPartSize)
-        let partSize = max(configuredPartSize, required)
+        let partSize: Int64
+        if configuredPartSize >= smallestFitting {
+            // Test-sized parts (100 KiB, 1 MiB) stay exactly as configured.
+            partSize = configuredPartSize
+        } else {
+            // Rounding up can overshoot only a maximum that is not a whole MiB; the maximum
+            // itself still fits, because fileSize <= maximumFileSize.
+            let roundedToMiB = (smallestFitting + Self.mebibyte - 1) / Self.mebibyte * Self.mebibyte
+            partSize = min(roundedToMiB, limits.maximumPartSize)
+        }
         self.fileSize = fileSize
         self.partSize = partSize
         self.partCount = Int((fileSize + partSize - 1) / partSize)

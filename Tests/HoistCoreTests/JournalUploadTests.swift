@@ -57,6 +57,9 @@ import Testing
                                      etag: "\"OLD\"", crc64: 1)
         try await journal.recordPart(uploadId: upload.uploadId, number: 16, offset: 15 * Self.MiB, size: 1000,
                                      etag: "\"NEW\"", crc64: 0x8000_0000_0000_0000)
+        let plan = try PartPlan(fileSize: 15 * Self.MiB + 1000, recordedPartSize: Self.MiB)
+        try await journal.recordPart(uploadId: upload.uploadId, part: plan.part(16)!, etag: "\"NEW\"",
+                                     crc64: 0x8000_0000_0000_0000)
         let parts = try await journal.completedParts(uploadId: upload.uploadId)
         #expect(parts.count == 1)
         #expect(parts.first?.etag == "\"NEW\"" && parts.first?.crc64 == 0x8000_0000_0000_0000)

@@ -37,7 +37,8 @@ extension UploadJournal {
     }
 
     /// The most recently created job that uploads `sourcePath` to `bucket`/`key`, or `nil`.
-    /// The caller decides from its state whether to resume it or start a new one.
+    /// The caller decides from its state whether to resume it or start a new one. Paths are
+    /// compared as text, so pass the same absolute, resolved form that created the job.
     public func findJob(sourcePath: String, bucket: String, key: String) async throws -> JobRecord? {
         try await read { db in
             try JobRecord.fetchOne(

@@ -114,6 +114,14 @@ extension UploadJournal {
         }
     }
 
+    /// Records a planned part; the same as the form with explicit offset and size.
+    public func recordPart(
+        uploadId: String, part: PartPlan.Part, etag: String, crc64: UInt64, completedAt: Date = Date()
+    ) async throws {
+        try await recordPart(uploadId: uploadId, number: part.number, offset: part.offset, size: part.length,
+                             etag: etag, crc64: crc64, completedAt: completedAt)
+    }
+
     /// The recorded parts of an upload, by part number.
     public func completedParts(uploadId: String) async throws -> [PartRecord] {
         try await read { db in

@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(
             name: "HoistCoreTests",
             dependencies: ["HoistCore"],
+            exclude: ["Support/http_test_server.py"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -41,7 +41,7 @@ import Testing
 
     @Test func aFileInTheWayIsReported() throws {
         let scratch = try ScratchDirectory()
-        FileManager.default.createFile(atPath: scratch.file("f"), contents: Data())
+        _ = FileManager.default.createFile(atPath: scratch.file("f"), contents: Data())
         #expect(throws: StateDirectoryError.notADirectory(scratch.file("f"))) {
             try StateDirectory(path: scratch.file("f/hoist")).create()
         }

@@ -30,7 +30,7 @@ struct OSSClientTests {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (name: OSSURIEncoding.decode(String(pair[0]))!, value: pair.count > 1 ? OSSURIEncoding.decode(String(pair[1]))! : "")
         }
-        return OSSSignedRequest(method: request.method, bucket: bucket, key: try #require(OSSURIEncoding.decode(path)),
+        return OSSSignedRequest(method: request.method, bucket: bucket, key: OSSURIEncoding.decode(path),
                                 query: query, headers: request.headers)
     }
 

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Uploads one file to one OSS object so that it arrives intact however often the process, host
+/// or network dies, and no part that is safe in OSS is sent twice (DESIGN.md §3).
+///
+/// A run: open the file → find or create the job → check the source identity → reconcile the
+/// journal with ListParts → send the missing parts (`PartScheduler`) → re-check the source →
+/// Complete → HeadObject and compare the CRC-64 with the parts' combined CRC. Every step can be
+/// interrupted; the next run repeats the same steps and picks up where the journal says.
+///
+/// The engine prints nothing: it reports through `onEvent`, which may be called from any thread
+/// (progress comes from the transport thread) and must return quickly.
+public final class ResumableUpload: Sendable {
+    let client: OSSClient
+    let journal: UploadJournal
+    let policy: RetryPolicy
+    let emit: @Sendable (UploadEvent) -> Void
+    /// How many times in a row an upload ID may vanish before the run gives up.
+    let maximumRestarts = 3
+
+    public init(client: OSSClient, journal: UploadJournal, policy: RetryPolicy = RetryPolicy(),
+                onEvent: @escaping @Sendable (UploadEvent) -> Void = { _ in }) {
+        self.client = client
+        self.journal = journal
+        self.policy = policy
+        self.emit = onEvent
+    }
+
+    /// Runs the upload to a verified object. Throws `UploadFailure` (`.interrupted` when the
+    /// task was cancelled; the journal then holds every finished part).
+    public func run(_ request: UploadRequest) async throws(UploadFailure) -> UploadSummary {
+        let startedAt = Date()
+        let meter = UploadMeter()
+        let source = try SourceFile(path: request.sourcePath)
+        var job: JobRecord
+        do {
+            let prepared = try await prepareJob(request, source: source)
+            if prepared.alreadyUploaded {
+                emit(.alreadyUploaded(crc64: prepared.job.objectCRC64))
+                return alreadyUploadedSummary(prepared.job, request: request)
+            }
+            job = prepared.job
+        } catch {
+            throw failure(from: error, source: source)
+        }
+        var run = RunState()
+        do {
+            let summary = try await uploadAndVerify(job: &job, request: request, source: source, meter: meter, run: &run)
+            await recordStats(jobId: job.id, startedAt: startedAt, meter: meter)
+            return summary
+        } catch {
+            let failure = failure(from: error, source: source)
+            await recordStats(jobId: job.id, startedAt: startedAt, meter: meter)
+            switch failure {
+            case .interrupted, .gaveUp:
+                break // resumable as it stands; the job stays where it was
+            default:
+                _ = try? await journal.updateState(jobId: job.id, to: .failed, error: failure.description)
+            }
+            throw failure
+        }
+    }
+
+    /// What one run learned along the way, for its summary.
+    struct RunState {
+        var safePartsAtStart: Int?
+        var restarts = 0
+    }
+
+    /// The job for this source and destination: the latest one when it is unfinished (resume),
+    /// failed or cancelled (running the command again is the retry), or already uploaded with
+    /// the same file (nothing to do); otherwise a new job.
+    func prepareJob(_ request: UploadRequest, source: SourceFile) async throws -> (job: JobRecord, alreadyUploaded: Bool) {
+        if let job = try await journal.findJob(sourcePath: request.sourcePath, bucket: request.location.bucket,
+                                               key: request.location.key) {
+            switch job.state {
+            case .uploaded, .importing, .available:
+                if job.source.change(to: source.identity) == nil { return (job, true) }
+            case .failed, .cancelled:
+                return (try await journal.updateState(jobId: job.id, to: .pending), false)
+            case .pending, .uploading, .verifying:
+                return (job, false)
+            }
+        }
+        let plan = try plan(fileSize: source.identity.size, request: request)
+        let job = try await journal.createJob(NewJob(
+            sourcePath: request.sourcePath, source: source.identity, bucket: request.location.bucket,
+            key: request.location.key, endpoint: request.endpoint, partSize: plan.partSize))
+        return (job, false)
+    }
+
+    func plan(fileSize: Int64, request: UploadRequest) throws(UploadFailure) -> PartPlan {
+        do {
+            return try PartPlan(fileSize: fileSize, configuredPartSize: request.partSize, limits: request.limits)
+        } catch {
+            throw .plan(error)
+        }
+    }
+
+    /// Any error as the `UploadFailure` an operator reads.
+    func failure(from error: any Error, source: SourceFile) -> UploadFailure {
+        if let failure = error as? UploadFailure { return failure }
+        if Task.isCancelled { return .interrupted }
+        switch RetryPolicy.classify(error) {
+        case .cancelled:
+            return .interrupted
+        case .sourceProblem:
+            return .sourceChangedDuringUpload(path: source.path, reason: RetryPolicy.describe(error))
+        default:
+            break
+        }
+        switch error {
+        case let error as OSSError: return .rejected(error, operation: "a request")
+        case let error as TransportError: return .transport(error, operation: "a request")
+        case let error as PartPlanError: return .plan(error)
+        default: return .local("the upload stopped: \(RetryPolicy.describe(error))")
+        }
+    }
+
+    func recordStats(jobId: String, startedAt: Date, meter: UploadMeter) async {
+        let totals = meter.totals
+        let stats = RunStats(startedAt: startedAt, finishedAt: Date(), bytesSent: totals.bytesSent,
+                             bytesResent: totals.bytesResent, durationMilliseconds: Int64(totals.elapsed * 1000))
+        try? await journal.recordRunStats(jobId: jobId, stats)
+    }
+
+    func alreadyUploadedSummary(_ job: JobRecord, request: UploadRequest) -> UploadSummary {
+        let count = Int((job.bytesTotal + job.partSize - 1) / max(job.partSize, 1))
+        return UploadSummary(jobId: job.id, location: request.location, uploadId: nil, totalBytes: job.bytesTotal,
+                             partSize: job.partSize, partCount: count, partsAlreadySafe: count, partsSent: 0,
+                             bytesSent: 0, bytesResent: 0, retries: 0, crc64: job.objectCRC64, duration: 0,
+                             alreadyUploaded: true)
+    }
+
+    /// Retries `body` under the policy, counting retries and correcting the clock.
+    func withRetries<T: Sendable>(_ operation: String, meter: UploadMeter,
+                                  _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let client = client, emit = emit
+        return try await policy.perform(
+            operation,
+            correctClock: { offset in
+                client.clockOffset = offset
+                emit(.clockCorrected(offsetSeconds: offset))
+            },
+            onRetry: { notice in
+                meter.retried()
+                emit(.retrying(notice))
+            },
+            body)
+    }
+}

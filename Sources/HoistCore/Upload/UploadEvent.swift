@@ -1,0 +1,87 @@
+/// What the engine tells whoever shows an upload: the CLI renders these as a progress bar, plain
+/// lines or JSON lines; the agent turns them into `STATUS=` and logs. The engine itself prints
+/// nothing.
+public enum UploadEvent: Sendable, Equatable {
+    /// The parts are planned and the work is known. `safeParts` were already in OSS (journaled
+    /// and confirmed by ListParts) and will not be sent again.
+    case started(UploadStart)
+    /// The source no longer matches the journal: the old upload was aborted and a new one starts.
+    case sourceChanged(reason: String)
+    /// The server no longer knows the upload ID (expired or aborted): a new upload starts.
+    case uploadExpired(uploadId: String)
+    /// Parts the journal had but the server did not (or had with another size or CRC); they are
+    /// sent again.
+    case partsMissingOnServer([Int])
+    /// A new multipart upload ID, committed to the journal before any part is sent.
+    case initiated(uploadId: String)
+    /// A part was acknowledged, its CRC-64 matched and it is journaled.
+    case partDone(number: Int, bytes: Int64)
+    /// A request failed and will be retried.
+    case retrying(RetryNotice)
+    /// The signing clock was corrected from the server's `Date` after `RequestTimeTooSkewed`.
+    case clockCorrected(offsetSeconds: Double)
+    /// Periodic: bytes and parts so far.
+    case progress(UploadProgress)
+    /// All parts are in; CompleteMultipartUpload is being sent.
+    case completing
+    /// A Complete whose answer was lost turned out to have succeeded (the object matched).
+    case completionRecovered
+    /// The object exists and its CRC-64 equals the CRC combined from the parts.
+    case verified(crc64: UInt64)
+    /// The journal says this exact file is already uploaded and verified: nothing was sent.
+    case alreadyUploaded(crc64: UInt64?)
+}
+
+/// The shape of the work when an upload starts or resumes.
+public struct UploadStart: Sendable, Equatable {
+    public var jobId: String
+    public var uploadId: String?
+    public var location: ObjectLocation
+    public var totalBytes: Int64
+    public var partSize: Int64
+    public var partCount: Int
+    /// Parts already safe in OSS from earlier runs.
+    public var safeParts: Int
+    public var safeBytes: Int64
+    /// True when an earlier run of this job left work behind.
+    public var resumed: Bool
+}
+
+/// A snapshot of how far an upload is.
+public struct UploadProgress: Sendable, Equatable {
+    public var totalBytes: Int64
+    /// Bytes of journaled parts plus bytes of parts in flight handed to the network so far.
+    public var bytesDone: Int64
+    /// Bytes put on the wire in this run, counting retries.
+    public var bytesSent: Int64
+    public var partsDone: Int
+    public var partCount: Int
+    public var partsInFlight: Int
+    public var retries: Int
+    /// Seconds since this run started sending.
+    public var elapsed: Double
+    /// Bytes sent per second in this run, averaged over a short recent window.
+    public var bytesPerSecond: Double
+
+    public init(totalBytes: Int64 = 0, bytesDone: Int64 = 0, bytesSent: Int64 = 0, partsDone: Int = 0,
+                partCount: Int = 0, partsInFlight: Int = 0, retries: Int = 0, elapsed: Double = 0,
+                bytesPerSecond: Double = 0) {
+        self.totalBytes = totalBytes
+        self.bytesDone = bytesDone
+        self.bytesSent = bytesSent
+        self.partsDone = partsDone
+        self.partCount = partCount
+        self.partsInFlight = partsInFlight
+        self.retries = retries
+        self.elapsed = elapsed
+        self.bytesPerSecond = bytesPerSecond
+    }
+
+    /// Seconds left at the current rate, or nil when nothing is moving.
+    public var secondsRemaining: Double? {
+        guard bytesPerSecond > 0 else { return nil }
+        return Double(max(totalBytes - bytesDone, 0)) / bytesPerSecond
+    }
+
+    public var fraction: Double { totalBytes > 0 ? Double(bytesDone) / Double(totalBytes) : 1 }
+}

@@ -1,0 +1,113 @@
+/// Why an upload stopped, as one sentence an operator can act on, plus a category the CLI maps
+/// to an exit code. Nothing here carries a secret: OSS errors keep code, message and request id.
+public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The source path cannot be opened or is not a regular file.
+    case sourceUnusable(path: String, reason: String)
+    /// The source file is empty: there is nothing to upload.
+    case emptySource(path: String)
+    /// The source changed while it was being sent; the upload was aborted, nothing was completed.
+    case sourceChangedDuringUpload(path: String, reason: String)
+    /// The file is too large, or the part size is out of range.
+    case plan(PartPlanError)
+    /// OSS refused a request in a way retrying cannot fix.
+    case rejected(OSSError, operation: String)
+    /// The network stayed unusable for longer than `--give-up-after`.
+    case gaveUp(operation: String, seconds: Double, lastError: String)
+    /// A failure below HTTP that retrying cannot fix (TLS trust, a malformed endpoint).
+    case transport(TransportError, operation: String)
+    /// The completed object does not match the parts that were sent. Nothing is imported; the
+    /// journal keeps the parts and CRCs for inspection.
+    case objectMismatch(location: String, expectedSize: Int64, actualSize: Int64,
+                        expectedCRC64: UInt64, actualCRC64: UInt64?)
+    /// The upload ID kept disappearing (expired or aborted by someone else) on every attempt.
+    case uploadKeepsVanishing(times: Int)
+    /// Stopped by Ctrl-C or SIGTERM; the journal holds every finished part.
+    case interrupted
+    /// The journal could not be read or written, or another local failure.
+    case local(String)
+
+    /// Coarse classes for exit codes and for the agent's choice of `failed/` versus retry.
+    public enum Category: String, Sendable, Equatable {
+        case source, credentials, service, network, integrity, interrupted, other
+    }
+
+    public var category: Category {
+        switch self {
+        case .sourceUnusable, .emptySource, .sourceChangedDuringUpload, .plan: .source
+        case .rejected(let error, _): Self.isCredentialProblem(error.code) ? .credentials : .service
+        case .gaveUp, .transport: .network
+        case .objectMismatch: .integrity
+        case .uploadKeepsVanishing: .service
+        case .interrupted: .interrupted
+        case .local: .other
+        }
+    }
+
+    static func isCredentialProblem(_ code: String) -> Bool {
+        ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken",
+         "SecurityTokenExpired", "RequestTimeTooSkewed"].contains(code)
+    }
+
+    public var description: String {
+        switch self {
+        case let .sourceUnusable(path, reason):
+            return "cannot upload \(path): \(reason)"
+        case let .emptySource(path):
+            return "cannot upload \(path): the file is empty"
+        case let .sourceChangedDuringUpload(path, reason):
+            return "\(path) changed during the upload (\(reason)); the upload was aborted and no object was "
+                + "written. Run the command again once the file is no longer being written"
+        case let .plan(error):
+            return error.description
+        case let .rejected(error, operation):
+            var text = "\(operation) failed: \(error.description)"
+            if let hint = Self.hint(for: error) { text += "\nhint: \(hint)" }
+            return text
+        case let .gaveUp(operation, seconds, lastError):
+            return "gave up after \(Self.seconds(seconds)) of failures in \(operation): \(lastError). "
+                + "Finished parts are journaled; run the same command again to resume"
+        case let .transport(error, operation):
+            return "\(operation) failed: \(error.description)"
+        case let .objectMismatch(location, expectedSize, actualSize, expectedCRC, actualCRC):
+            let actual = actualCRC.map(String.init) ?? "missing"
+            return "the object \(location) does not match what was sent: size \(actualSize) "
+                + "(expected \(expectedSize)), CRC-64 \(actual) (expected \(expectedCRC)). The journal is kept "
+                + "for inspection; delete the object and upload again"
+        case let .uploadKeepsVanishing(times):
+            return "the multipart upload disappeared \(times) times in a row (expired or aborted by another "
+                + "client); check lifecycle rules on the bucket"
+        case .interrupted:
+            return "interrupted; finished parts are journaled, run the same command again to resume"
+        case let .local(reason):
+            return reason
+        }
+    }
+
+    /// What an operator should check for an OSS refusal.
+    static func hint(for error: OSSError) -> String? {
+        switch error.code {
+        case "InvalidAccessKeyId":
+            "the access key id is unknown or disabled; check ALIBABA_CLOUD_ACCESS_KEY_ID"
+        case "SignatureDoesNotMatch":
+            "the access key secret is probably wrong; check ALIBABA_CLOUD_ACCESS_KEY_SECRET "
+                + "(with V4 signing also the region)"
+        case "AccessDenied":
+            "the credentials lack permission for this bucket or key (oss:PutObject, oss:ListParts, "
+                + "oss:AbortMultipartUpload); check the RAM policy"
+        case "InvalidSecurityToken", "SecurityTokenExpired":
+            "the STS token is invalid or expired; refresh ALIBABA_CLOUD_SECURITY_TOKEN"
+        case "NoSuchBucket":
+            "the bucket does not exist at this endpoint; check the bucket name, --endpoint and --region"
+        case "RequestTimeTooSkewed":
+            "the local clock is far off; synchronise it (chrony, systemd-timesyncd)"
+        case "EntityTooSmall":
+            "a part is below the service minimum; use a larger --part-size"
+        default:
+            nil
+        }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value >= 120 ? "\(Int(value / 60)) min" : "\(Int(value.rounded())) s"
+    }
+}

@@ -1,0 +1,23 @@
+/// What to upload where, and how: the engine's input.
+public struct UploadRequest: Sendable, Equatable {
+    /// Absolute path of the source; the journal finds earlier runs by this exact text.
+    public var sourcePath: String
+    public var location: ObjectLocation
+    /// The configured part size; a resumed upload keeps the size it started with.
+    public var partSize: Int64
+    /// Parts in flight at once.
+    public var parallel: Int
+    public var limits: PartPlan.Limits
+    /// The endpoint as configured, recorded in the job for `hoist status`.
+    public var endpoint: String
+
+    public init(sourcePath: String, location: ObjectLocation, partSize: Int64 = PartPlan.defaultPartSize,
+                parallel: Int = 8, limits: PartPlan.Limits = .oss, endpoint: String) {
+        self.sourcePath = sourcePath
+        self.location = location
+        self.partSize = partSize
+        self.parallel = parallel
+        self.limits = limits
+        self.endpoint = endpoint
+    }
+}

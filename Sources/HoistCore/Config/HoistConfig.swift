@@ -1,0 +1,129 @@
+import Foundation
+
+/// The parts of `/etc/hoist/hoist.toml` the upload engine reads:
+///
+/// ```toml
+/// [oss]
+/// endpoint = "https://oss-cn-hangzhou.aliyuncs.com"   # or leave out and give region
+/// region = "cn-hangzhou"
+/// bucket = "images"
+/// prefix = "builds/"
+/// signature-version = "v4"                            # or "v1"
+///
+/// [upload]
+/// part-size = "64MiB"                                 # or an integer number of bytes
+/// parallel = 8
+/// give-up-after = "30m"                               # hoist upload only; the agent waits
+///
+/// [state]
+/// directory = "/var/lib/hoist"
+/// ```
+///
+/// Secrets are deliberately not read from this file: it is world-readable on many hosts.
+/// Other tables belong to other parts of Hoist and are left alone; unknown keys in these tables
+/// are errors, so a misspelt `part_size` does not silently fall back to the default.
+public struct HoistConfig: Sendable, Equatable {
+    public var endpoint: String?
+    public var region: String?
+    public var bucket: String?
+    public var prefix: String?
+    public var signatureVersion: OSSRequestSigner.Version?
+    public var partSize: Int64?
+    public var parallel: Int?
+    public var giveUpAfter: Double?
+    public var stateDirectory: String?
+
+    public init() {}
+
+    /// Where the config is looked for when no `--config` is given.
+    public static let defaultPath = "/etc/hoist/hoist.toml"
+
+    /// Reads `path`. A missing file at the default path is an empty config (a host may be
+    /// configured by flags and environment alone); a missing file that was asked for is an error.
+    public static func load(path: String?) throws(ConfigError) -> HoistConfig {
+        let chosen = path ?? defaultPath
+        guard FileManager.default.fileExists(atPath: chosen) else {
+            if path == nil { return HoistConfig() }
+            throw ConfigError(path: chosen, message: "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: chosen) else {
+            throw ConfigError(path: chosen, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: chosen, message: "the file is not UTF-8 text")
+        }
+        return try parse(text, path: chosen)
+    }
+
+    public static func parse(_ text: String, path: String = "config") throws(ConfigError) -> HoistConfig {
+        do {
+            let toml = try TOMLDocument.parse(text)
+            return try HoistConfig(toml, path: path)
+        } catch {
+            throw ConfigError(path: path, message: error.description)
+        }
+    }
+
+    init(_ toml: TOMLDocument, path: String) throws(TOMLError) {
+        func refuseUnknown(_ table: String, _ known: Set<String>) throws(TOMLError) {
+            if let key = toml.unknownKeys(in: table, known: known).first {
+                throw TOMLError(line: toml.line(of: table, key) ?? 0, message: "unknown setting \(table).\(key)")
+            }
+        }
+        try refuseUnknown("oss", ["endpoint", "region", "bucket", "prefix", "signature-version"])
+        try refuseUnknown("upload", ["part-size", "parallel", "give-up-after"])
+        try refuseUnknown("state", ["directory"])
+
+        endpoint = try toml.string("oss", "endpoint")
+        region = try toml.string("oss", "region")
+        bucket = try toml.string("oss", "bucket")
+        prefix = try toml.string("oss", "prefix")
+        if let version = try toml.string("oss", "signature-version") {
+            guard let parsed = OSSRequestSigner.Version(rawValue: version.lowercased()) else {
+                throw TOMLError(line: toml.line(of: "oss", "signature-version") ?? 0,
+                                message: "oss.signature-version must be \"v4\" or \"v1\", not \"\(version)\"")
+            }
+            signatureVersion = parsed
+        }
+        switch toml["upload", "part-size"] {
+        case .integer(let bytes)?: partSize = bytes
+        case .string(let text)?:
+            guard let bytes = ByteCount.parse(text) else {
+                throw TOMLError(line: toml.line(of: "upload", "part-size") ?? 0,
+                                message: "upload.part-size \"\(text)\" is not a size like \"64MiB\"")
+            }
+            partSize = bytes
+        case let other?:
+            throw TOMLError(line: toml.line(of: "upload", "part-size") ?? 0,
+                            message: "upload.part-size must be a size like \"64MiB\", not \(other.kind)")
+        case nil: break
+        }
+        if let parallel = try toml.integer("upload", "parallel") {
+            guard (1...256).contains(parallel) else {
+                throw TOMLError(line: toml.line(of: "upload", "parallel") ?? 0, message: "upload.parallel must be 1-256")
+            }
+            self.parallel = Int(parallel)
+        }
+        if let text = try toml.string("upload", "give-up-after") {
+            guard let seconds = DurationText.parse(text) else {
+                throw TOMLError(line: toml.line(of: "upload", "give-up-after") ?? 0,
+                                message: "upload.give-up-after \"\(text)\" is not a duration like \"30m\"")
+            }
+            giveUpAfter = seconds
+        }
+        stateDirectory = try toml.string("state", "directory")
+    }
+}
+
+/// A config file that cannot be used, with where and why.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,113 @@
+/// The settings a command runs with, each taken from the first place that sets it: command-line
+/// flag, then environment, then the config file, then the default.
+///
+/// Flags win because they are the most deliberate; the environment beats the file so one run
+/// can be pointed elsewhere (`HOIST_ENDPOINT=… hoist upload …`) without editing `/etc`.
+public struct HoistSettings: Sendable, Equatable {
+    public var endpoint: OSSEndpoint
+    /// The region id for V4 signing (`cn-hangzhou`).
+    public var region: String
+    public var bucket: String?
+    /// Key prefix for uploads whose destination is not given in full (`builds/`).
+    public var prefix: String
+    public var signatureVersion: OSSRequestSigner.Version
+    public var partSize: Int64
+    public var parallel: Int
+    /// nil: wait for a lost network for ever.
+    public var giveUpAfter: Double?
+    /// nil: the default state directory for this user.
+    public var stateDirectory: String?
+
+    /// Values given on the command line; nil means "not given".
+    public struct Overrides: Sendable, Equatable {
+        public var endpoint: String?
+        public var region: String?
+        public var bucket: String?
+        public var prefix: String?
+        public var signatureVersion: OSSRequestSigner.Version?
+        public var partSize: Int64?
+        public var parallel: Int?
+        public var giveUpAfter: Double?
+        public var stateDirectory: String?
+
+        public init(endpoint: String? = nil, region: String? = nil, bucket: String? = nil, prefix: String? = nil,
+                    signatureVersion: OSSRequestSigner.Version? = nil, partSize: Int64? = nil, parallel: Int? = nil,
+                    giveUpAfter: Double? = nil, stateDirectory: String? = nil) {
+            self.endpoint = endpoint
+            self.region = region
+            self.bucket = bucket
+            self.prefix = prefix
+            self.signatureVersion = signatureVersion
+            self.partSize = partSize
+            self.parallel = parallel
+            self.giveUpAfter = giveUpAfter
+            self.stateDirectory = stateDirectory
+        }
+    }
+
+    public static let defaultParallel = 8
+
+    public static func resolve(flags: Overrides, environment: [String: String],
+                               file: HoistConfig) throws(ConfigError) -> HoistSettings {
+        func env(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        let endpointText = flags.endpoint ?? env("HOIST_ENDPOINT") ?? file.endpoint
+        let regionText = flags.region ?? env("HOIST_REGION") ?? file.region
+        let endpoint: OSSEndpoint
+        if let endpointText {
+            guard let parsed = OSSEndpoint(endpointText) else {
+                throw ConfigError(path: "endpoint", message: "\"\(endpointText)\" is not an endpoint like "
+                                  + "https://oss-cn-hangzhou.aliyuncs.com")
+            }
+            endpoint = parsed
+        } else if let regionText {
+            endpoint = .region(regionText)
+        } else {
+            throw ConfigError(path: "endpoint", message: "no OSS endpoint: give --endpoint or --region, set "
+                              + "HOIST_ENDPOINT or HOIST_REGION, or set [oss] endpoint/region in the config")
+        }
+        let version = flags.signatureVersion ?? file.signatureVersion ?? .v4
+        let region: String
+        if let chosen = regionText ?? endpoint.region {
+            region = chosen
+        } else if version == .v1 {
+            region = "" // V1 signatures carry no region
+        } else {
+            throw ConfigError(path: "region", message: "the region of \(endpoint.host) is unknown: give --region "
+                              + "(V4 signatures include it)")
+        }
+        let partSize = flags.partSize ?? file.partSize ?? PartPlan.defaultPartSize
+        let parallel = flags.parallel ?? file.parallel ?? defaultParallel
+        guard (1...256).contains(parallel) else {
+            throw ConfigError(path: "parallel", message: "parallel must be 1-256, not \(parallel)")
+        }
+        var prefix = flags.prefix ?? env("HOIST_PREFIX") ?? file.prefix ?? ""
+        if prefix.hasPrefix("/") { prefix.removeFirst() }
+        return HoistSettings(
+            endpoint: endpoint, region: region, bucket: flags.bucket ?? env("HOIST_BUCKET") ?? file.bucket,
+            prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel,
+            giveUpAfter: flags.giveUpAfter ?? file.giveUpAfter,
+            stateDirectory: flags.stateDirectory ?? env("HOIST_STATE_DIRECTORY") ?? file.stateDirectory)
+    }
+
+    /// Where a file goes when the command line names only the file (or only a bucket or a
+    /// prefix): the file's name under the configured prefix, in the configured bucket.
+    public func destination(forFile path: String, given: ObjectLocation?) throws(ConfigError) -> ObjectLocation {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if let given {
+            return given.isPrefix ? given.appending(fileName: name) : given
+        }
+        guard let bucket else {
+            throw ConfigError(path: "bucket", message: "no bucket: give oss://BUCKET/KEY, --bucket, HOIST_BUCKET "
+                              + "or [oss] bucket in the config")
+        }
+        guard ObjectLocation.isValidBucketName(bucket) else {
+            throw ConfigError(path: "bucket", message: ObjectLocationError.invalidBucket(bucket).description)
+        }
+        var base = prefix
+        if !base.isEmpty, !base.hasSuffix("/") { base += "/" }
+        return ObjectLocation(bucket: bucket, key: base + name)
+    }
+}

@@ -23,14 +23,15 @@ public enum ECSPercentEncoding {
     /// Decodes with form rules: `+` is a space, then `%XX` escapes. The current SDK sends spaces as
     /// `+` in the query, so a server that skipped this step would compute a different signature.
     /// A malformed escape is kept literally rather than rejected, as lenient servers do.
-    public static func formDecode<S: StringProtocol>(_ text: S) -> String {
+    /// Paths are decoded with `plusAsSpace: false`: `+` means a space only in form data.
+    public static func formDecode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = true) -> String {
         let bytes = Array(text.utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
-            if byte == UInt8(ascii: "+") {
+            if byte == UInt8(ascii: "+"), plusAsSpace {
                 out.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count,
                       let high = hexValue(bytes[i + 1]), let low = hexValue(bytes[i + 2]) {

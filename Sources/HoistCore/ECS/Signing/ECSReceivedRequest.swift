@@ -32,7 +32,7 @@ public struct ECSReceivedRequest: Sendable {
         let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value.lowercased() ?? ""
         let form = contentType.hasPrefix("application/x-www-form-urlencoded")
             ? ECSPercentEncoding.parseForm(String(decoding: body, as: UTF8.self)) : []
-        self.init(method: method, path: ECSPercentEncoding.formDecode(path.isEmpty ? "/" : path),
+        self.init(method: method, path: ECSPercentEncoding.formDecode(path.isEmpty ? "/" : path, plusAsSpace: false),
                   query: ECSPercentEncoding.parseForm(rawQuery), form: form, headers: headers, body: body)
     }
 

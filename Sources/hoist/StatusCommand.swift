@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import HoistCore
+
+/// `hoist status`: every job in the journal, read-only (WAL lets it run beside a busy agent).
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show every job in the journal: state, bytes, speed of the last run.")
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Config file.", valueName: "path"))
+    var config: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory of the journal.", valueName: "path"))
+    var stateDirectory: String?
+
+    func run() async throws {
+        let journal: UploadJournal
+        do {
+            let file = try HoistConfig.load(path: config)
+            let override = stateDirectory ?? ProcessInfo.processInfo.environment["HOIST_STATE_DIRECTORY"]
+                ?? file.stateDirectory
+            journal = try UploadJournal.open(in: StateDirectory.resolve(override: override))
+        } catch {
+            throw exitWithMessage("cannot open the journal: \(error)", code: HoistExit.usage)
+        }
+        var rows: [[String: Any]] = []
+        var lines: [String] = []
+        for job in try await journal.jobs() {
+            var done = job.state == .uploaded || job.state == .importing || job.state == .available ? job.bytesTotal : 0
+            if done == 0, let open = try await journal.openUpload(jobId: job.id) {
+                done = try await journal.completedParts(uploadId: open.uploadId).reduce(0) { $0 + $1.size }
+            }
+            let seconds = Double(job.lastRun.durationMilliseconds ?? 0) / 1000
+            let speed = seconds > 0 ? Double(job.lastRun.bytesSent) / seconds : 0
+            rows.append([
+                "job": job.id, "state": job.state.rawValue, "source": job.sourcePath,
+                "bucket": job.bucket, "key": job.key, "bytes_total": job.bytesTotal, "bytes_done": done,
+                "last_run_bytes_sent": job.lastRun.bytesSent, "last_run_bytes_resent": job.lastRun.bytesResent,
+                "last_run_seconds": seconds, "last_run_bytes_per_second": speed.rounded(),
+                "crc64": job.objectCRC64.map(String.init) as Any, "error": job.error as Any,
+                "updated": ISO8601DateFormatter().string(from: job.updatedAt),
+            ])
+            var line = "\(job.id)  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  "
+                + "\(ByteCount.approximate(done))/\(ByteCount.approximate(job.bytesTotal))  "
+                + "\(speed > 0 ? ProgressBar.rate(speed) : "-")  oss://\(job.bucket)/\(job.key)  \(job.sourcePath)"
+            if let error = job.error, job.state == .failed { line += "\n    \(error.split(separator: "\n").first ?? "")" }
+            lines.append(line)
+        }
+        if json {
+            StandardOutput.write(JSONEvent.encode(["jobs": rows]) + "\n")
+        } else if lines.isEmpty {
+            StandardOutput.write("no jobs in the journal\n")
+        } else {
+            StandardOutput.write(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}

@@ -19,16 +19,15 @@ struct XMLWriter {
         close(name)
     }
 
+    /// Escapes text content. Quotes stay literal, as in OSS's `<ETag>"…"</ETag>`.
     static func escape(_ s: String) -> String {
-        guard s.contains(where: { "&<>\"'".contains($0) }) else { return s }
+        guard s.contains(where: { "&<>".contains($0) }) else { return s }
         var out = ""
         for ch in s {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
             default: out.append(ch)
             }
         }

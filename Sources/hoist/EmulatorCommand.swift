@@ -13,25 +13,34 @@ struct EmulatorCommand: AsyncParsableCommand {
         commandName: "emulator",
         abstract: "Run the local OSS emulator (the ground truth for tests and benchmarks).",
         discussion: """
-        Serves the OSS multipart API over HTTP/1.1 with real XML, error codes, CRC-64 headers and
-        strict V1/V4 signature checks. Buckets are addressed path-style (http://127.0.0.1:PORT/BUCKET/KEY)
-        or virtual-hosted (Host: BUCKET.anything). When ready it prints exactly one line on stdout:
+        Serves the OSS multipart API over HTTP/1.1 with real XML, error codes,
+        CRC-64 headers and strict V1/V4 signature checks. Address buckets
+        path-style (http://127.0.0.1:PORT/BUCKET/KEY) or virtual-hosted
+        (Host: BUCKET.anything). When ready it prints exactly one stdout line:
 
           hoist-emulator listening on http://127.0.0.1:PORT
 
         Logs go to stderr. SIGTERM or SIGINT shuts it down cleanly (exit 0).
 
-        Faults can also be changed while it runs, over JSON at /_hoist/admin/ on the same port:
-          curl -X POST http://127.0.0.1:PORT/_hoist/admin/faults \\
-               -d '{"errors":[{"operation":"UploadPart","rate":0.1,"status":500,"code":"InternalError"}]}'
-          curl http://127.0.0.1:PORT/_hoist/admin/counters
-        Routes: health, faults (GET/PUT/POST/DELETE), counters (GET/DELETE), counters/reset (POST),
-        uploads (GET), uploads/ID/expire (POST), uploads/ID/delete-parts (POST {"parts":[..]}).
+        Faults can also be changed while it runs, as JSON under /_hoist/admin/
+        on the same port (no auth):
+          POST   /_hoist/admin/faults        add rules, e.g.
+                 {"errors":[{"operation":"UploadPart","rate":0.1,"status":500}]}
+          PUT    /_hoist/admin/faults        replace all rules
+          GET|DELETE /_hoist/admin/faults    read | clear
+          GET    /_hoist/admin/counters      requests, statuses, bytes, parts
+          POST   /_hoist/admin/counters/reset
+          GET    /_hoist/admin/uploads       open uploads and their parts
+          POST   /_hoist/admin/uploads/ID/expire
+          POST   /_hoist/admin/uploads/ID/delete-parts   {"parts":[1,3]}
 
         Examples:
-          hoist emulator --port 9000 --bucket images --access-key-id AK --access-key-secret SK
+          hoist emulator --port 9000 --bucket images \\
+              --access-key-id AK --access-key-secret SK
           hoist emulator --discard --no-auth --bucket bench
-          hoist emulator --no-auth --bucket b --fail UploadPart:0.1:500:InternalError --latency CompleteMultipartUpload:2000
+          hoist emulator --no-auth --bucket b \\
+              --fail UploadPart:0.1:500:InternalError \\
+              --latency CompleteMultipartUpload:2000
         """
     )
 

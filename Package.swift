@@ -50,9 +50,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro benchmarks of the hot kernels (run in release; see benchmarks/README.md).
+        .executableTarget(
+            name: "hoist-bench",
+            dependencies: ["HoistCore"],
+            path: "benchmarks/HoistBench"
+        ),
         .testTarget(
             name: "HoistCoreTests",
             dependencies: ["HoistCore"],
+            exclude: ["Support/http_test_server.py"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,15 +1,42 @@
-/// STUB: the libcurl multi transport replaces this file. The public signature is the contract.
+/// The HTTP client every OSS and ECS call goes through: one libcurl multi handle on its own
+/// thread (see `TransferLoop`), with many requests in flight over reused connections.
+///
+/// `send` suspends the calling task until libcurl finishes. Cancelling the task removes the
+/// transfer from libcurl at once and throws `TransportError` of kind `.cancelled`. HTTP error
+/// statuses are returned, not thrown; only failures below HTTP throw.
 public final class Transport: Sendable {
-    public init(options: TransportOptions = TransportOptions()) throws {}
+    public let options: TransportOptions
+    private let loop: TransferLoop
+
+    public init(options: TransportOptions = TransportOptions()) throws {
+        self.options = options
+        self.loop = try TransferLoop(options: options)
+    }
+
+    deinit {
+        loop.stop()
+    }
 
     /// Sends one request; many may be in flight at once. `onProgress` receives request body
-    /// bytes handed to libcurl so far (called from the transport thread).
+    /// bytes handed to libcurl so far (called from the transport thread, so it must be cheap and
+    /// must not block). Throws `TransportError`.
     public func send(_ request: HTTPRequest, onProgress: (@Sendable (Int64) -> Void)? = nil) async throws -> HTTPResponse {
-        fatalError("transport not implemented yet")
+        let transfer = try Transfer(id: loop.nextID(), request: request, options: options, onProgress: onProgress)
+        let id = transfer.id
+        let loop = self.loop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                transfer.continuation = continuation
+                loop.submit(transfer)
+            }
+        } onCancel: {
+            loop.cancel(id)
+        }
     }
-}
 
-public struct TransportOptions: Sendable {
-    public var connectTimeout: Double = 10
-    public init() {}
+    /// Fails every request in flight with `.cancelled` and stops the transport thread. Later
+    /// `send` calls throw at once. Idempotent; `deinit` calls it too.
+    public func shutdown() {
+        loop.stop()
+    }
 }

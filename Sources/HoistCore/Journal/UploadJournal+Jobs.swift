@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+extension UploadJournal {
+    /// Creates a job in state `pending` and returns it with its new id.
+    public func createJob(_ new: NewJob) async throws -> JobRecord {
+        try await write { db in
+            let now = Self.now()
+            for _ in 0..<16 {
+                let id = JobID.random()
+                let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?)", arguments: [id])
+                if taken == true { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO jobs (id, source_path, source_device, source_inode, source_size, source_mtime_ns,
+                                          bucket, key, endpoint, part_size, state, bytes_total, created_ms, updated_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, new.sourcePath, JournalValues.stored(new.source.device),
+                        JournalValues.stored(new.source.inode), new.source.size, new.source.mtimeNanoseconds,
+                        new.bucket, new.key, new.endpoint, new.partSize, JobState.pending.rawValue,
+                        new.source.size, now, now,
+                    ])
+                return try Self.fetchJob(db, id: id)
+            }
+            // 16 collisions in a row among 2^32 ids means the random source is broken.
+            throw JournalError.notDurable("could not find an unused job id")
+        }
+    }
+
+    /// The job with this id, or `nil`.
+    public func job(id: String) async throws -> JobRecord? {
+        try await read { db in
+            try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// The most recently created job that uploads `sourcePath` to `bucket`/`key`, or `nil`.
+    /// The caller decides from its state whether to resume it or start a new one. Paths are
+    /// compared as text, so pass the same absolute, resolved form that created the job.
+    public func findJob(sourcePath: String, bucket: String, key: String) async throws -> JobRecord? {
+        try await read { db in
+            try JobRecord.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM jobs WHERE source_path = ? AND bucket = ? AND key = ?
+                    ORDER BY created_ms DESC, rowid DESC LIMIT 1
+                    """,
+                arguments: [sourcePath, bucket, key])
+        }
+    }
+
+    /// Every job, oldest first; `states` narrows the list (for example to unfinished jobs).
+    public func jobs(in states: Set<JobState>? = nil) async throws -> [JobRecord] {
+        try await read { db in
+            let all = try JobRecord.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY created_ms, rowid")
+            guard let states else { return all }
+            return all.filter { states.contains($0.state) }
+        }
+    }
+
+    /// Moves a job to `state`, recording `error` (and clearing an earlier error when `error` is
+    /// `nil`). Throws `JournalError.invalidTransition` for a move `JobState.canMove(to:)` forbids.
+    @discardableResult
+    public func updateState(jobId: String, to state: JobState, error: String? = nil) async throws -> JobRecord {
+        try await write { db in
+            let job = try Self.fetchJob(db, id: jobId)
+            guard job.state.canMove(to: state) else {
+                throw JournalError.invalidTransition(jobId: jobId, from: job.state, to: state)
+            }
+            try db.execute(
+                sql: "UPDATE jobs SET state = ?, error = ?, updated_ms = ? WHERE id = ?",
+                arguments: [state.rawValue, error, Self.now(), jobId])
+            return try Self.fetchJob(db, id: jobId)
+        }
+    }
+
+    /// Records a new identity and part size for the source, when the file changed and its
+    /// upload starts again. The object CRC of the old content no longer applies and is cleared.
+    @discardableResult
+    public func updateSource(jobId: String, identity: SourceIdentity, partSize: Int64) async throws -> JobRecord {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET source_device = ?, source_inode = ?, source_size = ?, source_mtime_ns = ?,
+                                    part_size = ?, bytes_total = ?, object_crc64 = NULL, updated_ms = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    JournalValues.stored(identity.device), JournalValues.stored(identity.inode), identity.size,
+                    identity.mtimeNanoseconds, partSize, identity.size, Self.now(), jobId,
+                ])
+            return try Self.fetchJob(db, id: jobId)
+        }
+    }
+
+    /// Replaces the job's last-run figures.
+    public func recordRunStats(jobId: String, _ stats: RunStats) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET run_started_ms = ?, run_finished_ms = ?, run_bytes_sent = ?, run_bytes_resent = ?,
+                                    run_duration_ms = ?, updated_ms = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    stats.startedAt.map(JournalValues.milliseconds), stats.finishedAt.map(JournalValues.milliseconds),
+                    stats.bytesSent, stats.bytesResent, stats.durationMilliseconds, Self.now(), jobId,
+                ])
+            try Self.requireChange(db, jobId: jobId)
+        }
+    }
+
+    /// Records the object's CRC-64 once it has been checked against the combined part CRCs.
+    public func recordObjectCRC(jobId: String, crc64: UInt64) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE jobs SET object_crc64 = ?, updated_ms = ? WHERE id = ?",
+                arguments: [JournalValues.stored(crc64), Self.now(), jobId])
+            try Self.requireChange(db, jobId: jobId)
+        }
+    }
+
+    static func fetchJob(_ db: Database, id: String) throws -> JobRecord {
+        guard let job = try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
+            throw JournalError.jobNotFound(id)
+        }
+        return job
+    }
+
+    static func requireChange(_ db: Database, jobId: String) throws {
+        if db.changesCount == 0 { throw JournalError.jobNotFound(jobId) }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// The journal: Hoist's only memory across crashes, `kill -9`, lost networks and reboots.
+///
+/// It is an SQLite database in WAL mode with `synchronous=FULL`, so every committed
+/// transaction is on disk before the call returns: once `recordPart` returns, that part is
+/// never sent again. WAL lets `hoist status` read while the agent writes, and `busy_timeout`
+/// makes a second process wait for the write lock instead of failing.
+///
+/// Every write is one short transaction. The type is a `Sendable` value; copies share one
+/// `DatabasePool`, whose single writer connection serialises writes from any number of tasks.
+public struct UploadJournal: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
+    ///
+    /// - Parameter busyTimeout: how long a write waits for another process's lock, in seconds.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+        var configuration = Configuration()
+        configuration.label = "hoist.journal"
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches its writer to synchronous=NORMAL when it enables WAL, which can lose the
+        // last commits on power failure. Raise it after the pool exists (the writer connection
+        // lives as long as the pool) and read it back, so the durability promise is checked.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            guard level == 2 else { throw JournalError.notDurable("PRAGMA synchronous is \(level ?? -1), not FULL (2)") }
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            guard mode == "wal" else { throw JournalError.notDurable("journal_mode is \(mode ?? "unknown"), not wal") }
+        }
+        let migrator = JournalSchema.migrator
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw JournalError.writtenByNewerVersion(path: path)
+        }
+        try migrator.migrate(pool)
+        self.path = path
+        self.pool = pool
+    }
+
+    /// Opens the journal at `path`; the same as `init(path:)`.
+    public static func open(at path: String, busyTimeout: TimeInterval = 10) throws -> UploadJournal {
+        try UploadJournal(path: path, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the journal file inside a state directory, creating the directory if needed.
+    public static func open(in directory: StateDirectory) throws -> UploadJournal {
+        try UploadJournal(path: directory.create().journalPath)
+    }
+
+    /// Closes the database connections. Further calls fail. Dropping the last copy of the
+    /// journal also closes it; this is for callers that want errors reported.
+    public func close() throws {
+        try pool.close()
+    }
+
+    /// Runs `body` in one write transaction that the calling task's cancellation cannot
+    /// interrupt.
+    ///
+    /// Writes record facts that are already true in OSS (a part was acknowledged, an upload ID
+    /// was issued). If a SIGTERM-driven cancellation aborted the commit, the fact would be
+    /// lost and the part re-sent or the upload orphaned, so the write runs in an unstructured
+    /// task that does not inherit cancellation. A single transaction takes milliseconds.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let pool = self.pool
+        return try await Task { try await pool.write(body) }.value
+    }
+
+    /// Runs `body` on a reader connection, concurrently with writes.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// Current time in journal precision.
+    static func now() -> Int64 { JournalValues.milliseconds(Date()) }
+}

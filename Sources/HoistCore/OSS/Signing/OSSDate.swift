@@ -1,0 +1,133 @@
+import Foundation
+
+/// The three timestamp forms OSS uses, formatted and parsed by hand.
+///
+/// `DateFormatter` is neither `Sendable` nor cheap, and its locale handling has bitten HTTP-date
+/// code before (localised weekday names). These forms are fixed-width ASCII in UTC, so a small
+/// civil-calendar conversion is both simpler and safe to call from any task.
+public enum OSSDate {
+    /// RFC 1123, as in the `Date` header and V1 signing: `Mon, 15 Jan 2024 08:30:00 GMT`.
+    public static func rfc1123(_ date: Date) -> String {
+        let c = Civil(seconds: floorSeconds(date))
+        return "\(weekdays[c.weekday]), \(pad(c.day, 2)) \(months[c.month - 1]) \(pad(c.year, 4)) "
+            + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
+    }
+
+    /// ISO 8601 basic, as in `x-oss-date` for V4: `20240115T083000Z`.
+    public static func iso8601Basic(_ date: Date) -> String {
+        let c = Civil(seconds: floorSeconds(date))
+        return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
+    }
+
+    /// ISO 8601 with milliseconds, as inside XML bodies: `2024-01-15T08:30:01.000Z`.
+    public static func iso8601Millis(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let c = Civil(seconds: seconds)
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))."
+            + "\(pad(Int(millis - seconds * 1000), 3))Z"
+    }
+
+    /// Parses RFC 1123 (`GMT` or `UTC` zone). The weekday is not checked: servers ignore it too.
+    public static func parseRFC1123(_ text: String) -> Date? {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT" || parts[5] == "UTC",
+              let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+              let year = Int(parts[3]) else { return nil }
+        let hms = parts[4].split(separator: ":")
+        guard hms.count == 3, let h = Int(hms[0]), let m = Int(hms[1]), let s = Int(hms[2]) else { return nil }
+        return make(year: year, month: monthIndex + 1, day: day, hour: h, minute: m, second: s, millis: 0)
+    }
+
+    /// Parses `YYYYMMDDTHHMMSSZ`.
+    public static func parseISO8601Basic(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z"),
+              let year = digits(b, 0, 4), let month = digits(b, 4, 2), let day = digits(b, 6, 2),
+              let h = digits(b, 9, 2), let m = digits(b, 11, 2), let s = digits(b, 13, 2) else { return nil }
+        return make(year: year, month: month, day: day, hour: h, minute: m, second: s, millis: 0)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z`, the form of `LastModified` and `Initiated` in XML.
+    public static func parseISO8601(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b.last == UInt8(ascii: "Z"),
+              let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
+              let h = digits(b, 11, 2), let m = digits(b, 14, 2), let s = digits(b, 17, 2) else { return nil }
+        var millis = 0
+        if b.count > 20 {
+            guard b[19] == UInt8(ascii: "."), b.count >= 22, let fraction = digits(b, 20, b.count - 21) else { return nil }
+            let width = b.count - 21
+            millis = width >= 3 ? fraction / pow10(width - 3) : fraction * pow10(3 - width)
+        }
+        return make(year: year, month: month, day: day, hour: h, minute: m, second: s, millis: millis)
+    }
+
+    // MARK: - Civil calendar
+
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    private static func floorSeconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
+    }
+
+    private static func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+              (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era-based algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private struct Civil {
+        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, weekday = 0
+
+        init(seconds: Int64) {
+            let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+            let rest = Int(seconds - Int64(days) * 86_400)
+            hour = rest / 3600
+            minute = rest % 3600 / 60
+            second = rest % 60
+            weekday = ((days % 7) + 7 + 4) % 7   // 1970-01-01 was a Thursday
+            let z = days + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let doe = z - era * 146_097
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            day = doy - (153 * mp + 2) / 5 + 1
+            month = mp < 10 ? mp + 3 : mp - 9
+            year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        }
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let s = String(value)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        guard count > 0, start + count <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[start..<start + count] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { acc, _ in acc * 10 } }
+}

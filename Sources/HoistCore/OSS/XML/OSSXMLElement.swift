@@ -1,0 +1,86 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small read-only XML tree, keyed by *local* element names.
+///
+/// OSS responses are tiny, and their root sometimes carries a namespace and sometimes not, and new
+/// elements appear over time. Parsing into a tree and looking elements up by local name makes the
+/// codecs immune to both, which an event-driven decoder per response type would not be.
+public struct OSSXMLElement: Sendable, Equatable {
+    public var name: String
+    /// Concatenated character data directly inside this element (entities already decoded).
+    public var text: String
+    public var children: [OSSXMLElement]
+
+    public init(name: String, text: String = "", children: [OSSXMLElement] = []) {
+        self.name = name
+        self.text = text
+        self.children = children
+    }
+
+    public func child(_ name: String) -> OSSXMLElement? {
+        children.first { $0.name == name }
+    }
+
+    public func children(_ name: String) -> [OSSXMLElement] {
+        children.filter { $0.name == name }
+    }
+
+    /// Text of the first child called `name`, or nil when absent.
+    public func string(_ name: String) -> String? {
+        child(name)?.text
+    }
+
+    /// Parses a document; nil when it is not well-formed XML.
+    public static func parse(_ bytes: [UInt8]) -> OSSXMLElement? {
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: Data(bytes))
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else { return nil }
+        return root
+    }
+
+    /// Drops any `prefix:` so `oss:Key` and `Key` look the same.
+    static func localName(_ qualified: String) -> String {
+        guard let colon = qualified.lastIndex(of: ":") else { return qualified }
+        return String(qualified[qualified.index(after: colon)...])
+    }
+}
+
+/// XMLParser delegate that assembles `OSSXMLElement`s; used synchronously inside `parse`.
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [OSSXMLElement] = []
+    var root: OSSXMLElement?
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        stack.append(OSSXMLElement(name: OSSXMLElement.localName(elementName)))
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        guard var element = stack.popLast() else { return }
+        if !element.children.isEmpty {
+            // Mixed content is not used by OSS; whitespace between child elements is noise.
+            element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if stack.isEmpty {
+            root = element
+        } else {
+            stack[stack.count - 1].children.append(element)
+        }
+    }
+}

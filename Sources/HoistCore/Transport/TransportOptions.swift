@@ -1,0 +1,51 @@
+/// Knobs for the libcurl transport. The defaults suit OSS uploads over a real WAN; tests shrink the
+/// timeouts so failures show up in seconds.
+///
+/// Proxies are deliberately not configured here: libcurl already honours `http_proxy`,
+/// `https_proxy`, `HTTPS_PROXY`, `all_proxy` and `no_proxy` from the environment, which is how a
+/// systemd unit or a shell sets them, so Hoist adds no second mechanism.
+public struct TransportOptions: Sendable {
+    /// Seconds allowed for DNS, TCP and TLS before a request fails with `.timeout`.
+    public var connectTimeout: Double = 10
+    /// Low-speed abort: a transfer slower than `stallBytesPerSecond` for `stallSeconds` fails with
+    /// `.stalled`. This catches dead paths that never reset, without bounding how long a large
+    /// part may take on a slow but healthy link.
+    public var stallBytesPerSecond: Int = 1024
+    public var stallSeconds: Int = 30
+    /// Upper bound for a whole request in seconds; nil means none (the stall check covers hangs).
+    /// `HTTPRequest.timeout` overrides it per request.
+    public var totalTimeout: Double? = nil
+    /// Connections open at once to one host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = unlimited. Extra
+    /// requests wait inside libcurl for a free connection, and that wait counts against their
+    /// total timeout, so keep this at or above the part scheduler's parallelism.
+    public var maxHostConnections: Int = 0
+    /// Idle connections kept for reuse (CURLMOPT_MAXCONNECTS).
+    public var maxCachedConnections: Int = 64
+    /// TCP keepalive so NAT boxes and load balancers keep idle pooled connections open.
+    public var tcpKeepAlive: Bool = true
+    public var tcpKeepIdleSeconds: Int = 60
+    public var tcpKeepIntervalSeconds: Int = 30
+    /// A PEM bundle to verify servers with; nil uses libcurl's built-in default.
+    public var caBundlePath: String? = nil
+    /// Turning this off is for emulators with self-signed certificates only.
+    public var verifyTLS: Bool = true
+    /// Sent unless the caller supplies its own `User-Agent`; nil sends none.
+    public var userAgent: String? = TransportOptions.defaultUserAgent
+    /// How long libcurl waits for `100 Continue` before sending the body anyway.
+    public var expectContinueTimeout: Double = 1.0
+    /// Bodies at least this long are announced with `Expect: 100-continue`, so a server that
+    /// rejects the request (bad signature, no such upload) does so before a whole part is sent.
+    /// Smaller bodies go straight out and save a round trip.
+    public var expectContinueThreshold: Int64 = 64 * 1024
+    /// The size of libcurl's upload buffer: each read callback may fill this much with one `pread`.
+    /// Larger buffers mean fewer syscalls and callbacks per part (libcurl caps it at 2 MiB).
+    public var uploadBufferSize: Int = 1024 * 1024
+    /// Response bodies are held in memory; a longer one fails with `.responseTooLarge`.
+    public var maxResponseBodyBytes: Int = 16 * 1024 * 1024
+
+    /// Kept in step with the `hoist` executable's version.
+    public static let hoistVersion = "0.1.0"
+    public static let defaultUserAgent = "hoist/\(hoistVersion)"
+
+    public init() {}
+}

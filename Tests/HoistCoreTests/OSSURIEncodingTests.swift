@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import HoistCore
+
+@Suite("OSS URI encoding and dates")
+struct OSSURIEncodingTests {
+    @Test func encodeKeepsUnreservedOnly() {
+        #expect(OSSURIEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
+        #expect(OSSURIEncoding.encode("a b+c=d/e&f?g*h%") == "a%20b%2Bc%3Dd%2Fe%26f%3Fg%2Ah%25")
+        #expect(OSSURIEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
+        #expect(OSSURIEncoding.encode("ü") == "%C3%BC")
+    }
+
+    @Test func decodePercentOnly() {
+        #expect(OSSURIEncoding.decode("dir%20one%2Fa%2Bb~c%3Dd.raw") == "dir one/a+b~c=d.raw")
+        #expect(OSSURIEncoding.decode("a+b") == "a+b")
+        #expect(OSSURIEncoding.decode("%c3%bc") == "ü")
+        #expect(OSSURIEncoding.decode("%2") == nil)
+        #expect(OSSURIEncoding.decode("%zz") == nil)
+        #expect(OSSURIEncoding.decode("%FF") == nil)
+    }
+
+    @Test func roundTrip() {
+        for key in ["images/ubuntu-22.04.qcow2", "dir one/a+b~c=d.raw", "日本/データ.img", "%41"] {
+            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key)) == key)
+            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key, keepSlash: true)) == key)
+        }
+    }
+
+    @Test func dates() throws {
+        let t = Date(timeIntervalSince1970: 1_705_307_400)
+        #expect(OSSDate.rfc1123(t) == "Mon, 15 Jan 2024 08:30:00 GMT")
+        #expect(OSSDate.iso8601Basic(t) == "20240115T083000Z")
+        #expect(OSSDate.iso8601Millis(t.addingTimeInterval(1.25)) == "2024-01-15T08:30:01.250Z")
+        #expect(OSSDate.parseRFC1123("Mon, 15 Jan 2024 08:30:00 GMT") == t)
+        #expect(OSSDate.parseISO8601Basic("20240115T083000Z") == t)
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:01.000Z") == t.addingTimeInterval(1))
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:00Z") == t)
+        #expect(OSSDate.parseRFC1123("Wed, 28 Dec 2022 10:27:41 GMT").map(OSSDate.rfc1123) == "Wed, 28 Dec 2022 10:27:41 GMT")
+        #expect(OSSDate.rfc1123(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(OSSDate.rfc1123(Date(timeIntervalSince1970: 951_782_400)) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        #expect(OSSDate.parseRFC1123("garbage") == nil)
+        #expect(OSSDate.parseISO8601Basic("2024-01-15T08:30:00Z") == nil)
+    }
+}

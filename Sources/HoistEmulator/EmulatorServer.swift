@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -152,6 +153,6 @@ public final class EmulatorServer: Sendable {
 extension EmulatorServer {
     /// The signature checker for a config with authentication on.
     static func makeAuthenticator(_ config: EmulatorConfig) -> any OSSAuthenticator {
-        OpenAccess()
+        VerifyingAuthenticator(verifier: OSSRequestVerifier(keys: config.accessKeys, region: config.region))
     }
 }

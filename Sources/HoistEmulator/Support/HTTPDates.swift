@@ -13,12 +13,11 @@ enum HTTPDates {
         return "\(days[f.weekday]), \(pad(f.day)) \(months[f.month - 1]) \(f.year) \(pad(f.hour)):\(pad(f.minute)):\(pad(f.second)) GMT"
     }
 
-    /// `2024-01-15T08:30:00.000Z`
+    /// `2024-01-15T08:30:00.000Z`. OSS keeps whole seconds and always writes `.000`; oss2's
+    /// parser accepts nothing else.
     static func iso8601(_ date: Date) -> String {
         let f = fields(date)
-        let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(f.year)-\(pad(f.month))-\(pad(f.day))T\(pad(f.hour)):\(pad(f.minute)):\(pad(f.second)).\(ms)Z"
+        return "\(f.year)-\(pad(f.month))-\(pad(f.day))T\(pad(f.hour)):\(pad(f.minute)):\(pad(f.second)).000Z"
     }
 
     private static func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }

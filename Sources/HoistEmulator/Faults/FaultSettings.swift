@@ -101,8 +101,9 @@ public struct BandwidthFault: Codable, Sendable, Equatable {
     }
 }
 
-/// Resets the connection (TCP RST) once `afterBytes` body bytes of a matching request arrived.
-/// With `count` it fires that many times and then disappears; without, every time.
+/// Resets the connection (TCP RST) once `afterBytes` body bytes of a matching request arrived;
+/// a matching request without a body is reset before it is answered. Nothing of the request is
+/// stored. With `count` it fires that many times and then disappears; without, every time.
 public struct ResetFault: Codable, Sendable, Equatable {
     public var operation: String
     public var afterBytes: Int64

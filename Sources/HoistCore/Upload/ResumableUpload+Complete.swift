@@ -42,7 +42,7 @@ extension ResumableUpload {
     /// Verify before import (DESIGN.md §3): the object's size and `x-oss-hash-crc64ecma` must
     /// equal the file size and the CRC-64 combined from the journaled parts.
     func verify(job: inout JobRecord, uploadId: String, plan: PartPlan, location: ObjectLocation,
-                meter: UploadMeter, run: RunState) async throws -> UploadSummary {
+                meter: UploadMeter, run: RunState) async throws -> UploadOutcome {
         let records = try await journal.completedParts(uploadId: uploadId)
         let expected = Self.combinedCRC(records)
         let client = client
@@ -57,7 +57,7 @@ extension ResumableUpload {
         job = try await journal.updateState(jobId: job.id, to: .uploaded)
         emit(.verified(crc64: expected))
         let totals = meter.totals
-        return UploadSummary(jobId: job.id, location: location, uploadId: uploadId, totalBytes: plan.fileSize,
+        return UploadOutcome(jobId: job.id, location: location, uploadId: uploadId, totalBytes: plan.fileSize,
                              partSize: plan.partSize, partCount: plan.partCount,
                              partsAlreadySafe: run.safePartsAtStart ?? 0, partsSent: totals.partsSent,
                              bytesSent: totals.bytesSent, bytesResent: totals.bytesResent, retries: totals.retries,

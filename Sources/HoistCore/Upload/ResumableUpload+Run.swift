@@ -5,7 +5,7 @@ extension ResumableUpload {
     /// ends early and the loop starts over when the upload ID vanished or Complete found parts
     /// missing; both are normal events on a long upload, not failures.
     func uploadAndVerify(job: inout JobRecord, request: UploadRequest, source: SourceFile, meter: UploadMeter,
-                         run: inout RunState) async throws -> UploadSummary {
+                         run: inout RunState) async throws -> UploadOutcome {
         let location = request.location
         while true {
             try Task.checkCancellation()

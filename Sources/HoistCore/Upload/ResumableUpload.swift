@@ -28,7 +28,7 @@ public final class ResumableUpload: Sendable {
 
     /// Runs the upload to a verified object. Throws `UploadFailure` (`.interrupted` when the
     /// task was cancelled; the journal then holds every finished part).
-    public func run(_ request: UploadRequest) async throws(UploadFailure) -> UploadSummary {
+    public func run(_ request: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
         let startedAt = Date()
         let meter = UploadMeter()
         let source = try SourceFile(path: request.sourcePath)
@@ -124,9 +124,9 @@ public final class ResumableUpload: Sendable {
         try? await journal.recordRunStats(jobId: jobId, stats)
     }
 
-    func alreadyUploadedSummary(_ job: JobRecord, request: UploadRequest) -> UploadSummary {
+    func alreadyUploadedSummary(_ job: JobRecord, request: UploadRequest) -> UploadOutcome {
         let count = Int((job.bytesTotal + job.partSize - 1) / max(job.partSize, 1))
-        return UploadSummary(jobId: job.id, location: request.location, uploadId: nil, totalBytes: job.bytesTotal,
+        return UploadOutcome(jobId: job.id, location: request.location, uploadId: nil, totalBytes: job.bytesTotal,
                              partSize: job.partSize, partCount: count, partsAlreadySafe: count, partsSent: 0,
                              bytesSent: 0, bytesResent: 0, retries: 0, crc64: job.objectCRC64, duration: 0,
                              alreadyUploaded: true)

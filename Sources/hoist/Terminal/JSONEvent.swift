@@ -47,7 +47,7 @@ enum JSONEvent {
         }
     }
 
-    static func summary(_ s: UploadSummary) -> String {
+    static func summary(_ s: UploadOutcome) -> String {
         encode(["event": "summary", "job": s.jobId, "bucket": s.location.bucket, "key": s.location.key,
                 "upload_id": s.uploadId as Any, "total_bytes": s.totalBytes, "part_size": s.partSize,
                 "parts": s.partCount, "parts_already_safe": s.partsAlreadySafe, "parts_sent": s.partsSent,

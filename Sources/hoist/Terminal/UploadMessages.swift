@@ -52,7 +52,7 @@ enum UploadMessages {
             + "  retries \(progress.retries)"
     }
 
-    static func summary(_ summary: UploadSummary) -> String {
+    static func summary(_ summary: UploadOutcome) -> String {
         if summary.alreadyUploaded {
             return "\(summary.location): already uploaded (\(ByteCount.approximate(summary.totalBytes)), "
                 + "CRC-64 \(summary.crc64.map(String.init) ?? "unknown"))"

@@ -32,7 +32,7 @@ final class UploadReporter: @unchecked Sendable {
         }
     }
 
-    func finish(_ summary: UploadSummary) {
+    func finish(_ summary: UploadOutcome) {
         lock.withLock {
             clearBar()
             switch mode {

@@ -1,5 +1,5 @@
-/// The result of a finished upload: what the CLI prints last and `--json` emits as its summary.
-public struct UploadSummary: Sendable, Equatable {
+/// The outcome of a finished upload: what the CLI prints last and `--json` emits as its summary.
+public struct UploadOutcome: Sendable, Equatable {
     public var jobId: String
     public var location: ObjectLocation
     public var uploadId: String?

@@ -69,13 +69,18 @@ public final class ResumableUpload: Sendable {
 
     /// The job for this source and destination: the latest one when it is unfinished (resume),
     /// failed or cancelled (running the command again is the retry), or already uploaded with
-    /// the same file (nothing to do); otherwise a new job.
+    /// the same file and still in OSS (nothing to do); otherwise a new job.
     func prepareJob(_ request: UploadRequest, source: SourceFile) async throws -> (job: JobRecord, alreadyUploaded: Bool) {
         if let job = try await journal.findJob(sourcePath: request.sourcePath, bucket: request.location.bucket,
                                                key: request.location.key) {
             switch job.state {
             case .uploaded, .importing, .available:
-                if job.source.change(to: source.identity) == nil { return (job, true) }
+                // The same file, and the object is still there as verified (one HeadObject:
+                // someone may have deleted or overwritten it since).
+                if job.source.change(to: source.identity) == nil, let crc = job.objectCRC64,
+                   try await objectMatches(location: request.location, size: job.bytesTotal, crc64: crc) {
+                    return (job, true)
+                }
             case .failed, .cancelled:
                 return (try await journal.updateState(jobId: job.id, to: .pending), false)
             case .pending, .uploading, .verifying:

@@ -1,8 +1,11 @@
+import CCRC64
+
 /// CRC-64 exactly as OSS computes `x-oss-hash-crc64ecma` (the catalogue's CRC-64/XZ: the ECMA-182
 /// polynomial, reflected, all-ones init and xorout).
 ///
 /// Values are the finished (post-xorout) CRC, so `0` is the CRC of no bytes and streaming is just
-/// `update(update(0, a), b)`. The kernel is slicing-by-16: sixteen independent table lookups per
+/// `update(update(0, a), b)`. On x86-64 with PCLMULQDQ, runs of 64 bytes or more go to the
+/// carry-less-multiply kernel in `CCRC64` (several times faster). Elsewhere the kernel is slicing-by-16: sixteen independent table lookups per
 /// 16 input bytes keep the dependency chain short enough for GB/s on one core, which matters
 /// because every byte uploaded and every byte the emulator receives goes through it.
 public enum CRC64 {
@@ -49,7 +52,18 @@ public enum CRC64 {
         update(0, bytes)
     }
 
+    /// Whether the carry-less-multiply kernel serves this CPU.
+    public static let usesCarrylessMultiply = hoist_crc64_clmul_available() != 0
+
     public static func update(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        if count >= 64 && usesCarrylessMultiply {
+            return hoist_crc64_clmul(crc, pointer, count)
+        }
+        return updateWithTables(crc, pointer, count)
+    }
+
+    /// The portable kernel; also the reference the fast one is tested against.
+    static func updateWithTables(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
         let t = flat
         var c = ~crc
         var p = pointer

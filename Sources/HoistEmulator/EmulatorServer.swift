@@ -1,0 +1,158 @@
+import Foundation
+import HoistCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The OSS (and later ECS) emulator: an HTTP/1.1 server on SwiftNIO.
+///
+/// Start one per test on port 0, drive it over real HTTP, and use `faults`, `counters` and the
+/// upload controls in-process; or run it as `hoist emulator` and use the admin endpoint
+/// (`AdminService`). Request bodies are streamed, hashed and written as they arrive, so memory
+/// does not grow with part or object size.
+public final class EmulatorServer: Sendable {
+    /// The bound port (the chosen one when the config asked for 0).
+    public let port: Int
+    /// `http://HOST:PORT`, usable for path-style requests and the admin endpoint.
+    public let baseURL: String
+    /// Live fault rules.
+    public let faults: FaultInjector
+    /// Live request counters.
+    public let counters: EmulatorCounters
+    /// Where bytes are stored; nil in discard mode.
+    public let dataDirectory: String?
+
+    private let group: MultiThreadedEventLoopGroup
+    private let pool: NIOThreadPool
+    private let serverChannel: any Channel
+    private let serving: Task<Void, Never>
+    private let uploadControl: UploadControl
+    private let removeDataOnShutdown: Bool
+    private let stopped = Locked(false)
+
+    public static func start(_ config: EmulatorConfig, logger: Logger = Logger(label: "hoist.emulator")) async throws -> EmulatorServer {
+        let threads = config.eventLoopThreads > 0 ? config.eventLoopThreads : System.coreCount
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let pool = NIOThreadPool(numberOfThreads: max(2, threads))
+        pool.start()
+        do {
+            return try await start(config, group: group, pool: pool, logger: logger)
+        } catch {
+            try? await pool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func start(_ config: EmulatorConfig, group: MultiThreadedEventLoopGroup, pool: NIOThreadPool,
+                              logger: Logger) async throws -> EmulatorServer {
+        let root: String?
+        switch config.storage {
+        case .discard: root = nil
+        case .directory(let path): root = path
+        case .temporaryDirectory: root = NSTemporaryDirectory() + "hoist-emulator-" + UUID().uuidString
+        }
+        let blobs = try BlobStore(root: root, pool: pool, discardComputesMD5: config.discardComputesMD5)
+        let store = OSSStore()
+        for bucket in config.buckets { store.createBucket(bucket, now: Date()) }
+        let faults = FaultInjector(config.faults)
+        let counters = EmulatorCounters()
+        let uploads = UploadControl(store: store, blobs: blobs)
+        let authenticator: any OSSAuthenticator = config.authentication
+            ? makeAuthenticator(config) : OpenAccess()
+        let oss = OSSService(store: store, blobs: blobs, authenticator: authenticator, counters: counters,
+                             region: config.region, minPartSize: Int64(config.minPartSize), logger: logger)
+        // Order matters: the first service that claims a request gets it; OSS takes the rest.
+        let router = ServiceRouter(services: [AdminService(faults: faults, counters: counters, uploads: uploads), oss])
+        let connection = Connection(router: router, faults: faults, counters: counters, logger: logger)
+
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
+            .bind(host: config.host, port: config.port) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: child,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))
+                    )
+                }
+            }
+        let serving = Task {
+            await withDiscardingTaskGroup { tasks in
+                do {
+                    try await channel.executeThenClose { inbound in
+                        for try await client in inbound {
+                            tasks.addTask { await connection.serve(client) }
+                        }
+                    }
+                } catch {
+                    logger.debug("accept loop ended: \(error)")
+                }
+                tasks.cancelAll()
+            }
+        }
+        let port = channel.channel.localAddress?.port ?? config.port
+        let shownHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
+        return EmulatorServer(port: port, baseURL: "http://\(shownHost):\(port)", faults: faults, counters: counters,
+                              dataDirectory: root, group: group, pool: pool, serverChannel: channel.channel,
+                              serving: serving, uploadControl: uploads,
+                              removeDataOnShutdown: config.storage == .temporaryDirectory)
+    }
+
+    private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, dataDirectory: String?,
+                 group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, serverChannel: any Channel,
+                 serving: Task<Void, Never>, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
+        self.port = port
+        self.baseURL = baseURL
+        self.faults = faults
+        self.counters = counters
+        self.dataDirectory = dataDirectory
+        self.group = group
+        self.pool = pool
+        self.serverChannel = serverChannel
+        self.serving = serving
+        self.uploadControl = uploadControl
+        self.removeDataOnShutdown = removeDataOnShutdown
+    }
+
+    /// Stops accepting, closes open connections, stops the threads and, for a temporary data
+    /// directory, deletes it. Safe to call twice.
+    public func shutdown() async throws {
+        let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
+        if already { return }
+        try? await serverChannel.close()
+        serving.cancel()
+        await serving.value
+        try await pool.shutdownGracefully()
+        try await group.shutdownGracefully()
+        if removeDataOnShutdown, let dataDirectory {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+        }
+    }
+
+    // MARK: Upload controls (also on the admin endpoint)
+
+    /// Open uploads and their parts.
+    public func uploads() -> [UploadSummary] { uploadControl.list() }
+
+    /// Expires an upload: afterwards every request with its id gets `NoSuchUpload`.
+    @discardableResult
+    public func expireUpload(_ uploadId: String) async -> Bool { await uploadControl.expire(uploadId) }
+
+    /// Deletes stored parts of an upload (all when `parts` is nil); returns the removed numbers.
+    @discardableResult
+    public func deleteParts(uploadId: String, parts: [Int]? = nil) async -> [Int]? {
+        await uploadControl.deleteParts(uploadId, parts: parts)
+    }
+}
+
+extension EmulatorServer {
+    /// The signature checker for a config with authentication on.
+    static func makeAuthenticator(_ config: EmulatorConfig) -> any OSSAuthenticator {
+        VerifyingAuthenticator(verifier: OSSRequestVerifier(keys: config.accessKeys, region: config.region))
+    }
+}

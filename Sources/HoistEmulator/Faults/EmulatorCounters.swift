@@ -1,0 +1,58 @@
+/// One UploadPart whose body the emulator received in full, whatever the outcome. Resume tests
+/// count these to prove which parts were sent again.
+public struct PartReceipt: Codable, Sendable, Equatable {
+    public var uploadId: String
+    public var partNumber: Int
+    public var size: Int64
+    public var status: Int
+}
+
+/// A point-in-time copy of the counters.
+public struct CounterSnapshot: Codable, Sendable, Equatable {
+    /// Requests per operation, counted when the head arrives.
+    public var requests: [String: Int] = [:]
+    /// Responses per operation and HTTP status (`responses["UploadPart"]["200"]`).
+    public var responses: [String: [String: Int]] = [:]
+    /// Request body bytes received, in total and per operation.
+    public var bodyBytes: Int64 = 0
+    public var bodyBytesByOperation: [String: Int64] = [:]
+    /// Every fully received UploadPart, in arrival order.
+    public var parts: [PartReceipt] = []
+
+    public init() {}
+
+    /// Requests of `operation` answered with `status`.
+    public func responses(_ operation: String, status: Int) -> Int { responses[operation]?[String(status)] ?? 0 }
+}
+
+/// Live counters of a running emulator: `server.counters` in-process, `GET /_hoist/admin/counters`
+/// over HTTP. Only requests to emulated services count, never admin calls.
+public final class EmulatorCounters: Sendable {
+    private let state = Locked(CounterSnapshot())
+
+    init() {}
+
+    public func snapshot() -> CounterSnapshot { state.current }
+
+    public func reset() { state.withLock { $0 = CounterSnapshot() } }
+
+    func recordRequest(operation: String) {
+        state.withLock { $0.requests[operation, default: 0] += 1 }
+    }
+
+    func recordResponse(operation: String, status: Int) {
+        state.withLock { $0.responses[operation, default: [:]][String(status), default: 0] += 1 }
+    }
+
+    func recordBody(operation: String, bytes: Int64) {
+        guard bytes > 0 else { return }
+        state.withLock {
+            $0.bodyBytes += bytes
+            $0.bodyBytesByOperation[operation, default: 0] += bytes
+        }
+    }
+
+    func recordPart(_ receipt: PartReceipt) {
+        state.withLock { $0.parts.append(receipt) }
+    }
+}

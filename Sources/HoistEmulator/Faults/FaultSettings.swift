@@ -1,0 +1,117 @@
+/// Faults the emulator injects, as plain data: set at start (`EmulatorConfig.faults`, CLI flags),
+/// replaced at run time over `PUT /_hoist/admin/faults`, or edited in-process through
+/// `FaultInjector`. Every field is optional in JSON, so `{"clockSkewSeconds": 1200}` is a valid
+/// document.
+///
+/// Operation names are the OSS API names (`UploadPart`, `CompleteMultipartUpload`, ...) or `*`.
+public struct FaultSettings: Codable, Sendable, Equatable {
+    /// Error responses, by rate and/or count.
+    public var errors: [ErrorFault] = []
+    /// Added latency before a request is handled.
+    public var latency: [LatencyFault] = []
+    /// A bandwidth cap on request and response bodies.
+    public var bandwidth: BandwidthFault?
+    /// Abrupt connection resets in the middle of a request body.
+    public var resets: [ResetFault] = []
+    /// Seconds added to the server clock (signature time checks and the `Date` header).
+    public var clockSkewSeconds: Double = 0
+
+    public init(errors: [ErrorFault] = [], latency: [LatencyFault] = [], bandwidth: BandwidthFault? = nil,
+                resets: [ResetFault] = [], clockSkewSeconds: Double = 0) {
+        self.errors = errors
+        self.latency = latency
+        self.bandwidth = bandwidth
+        self.resets = resets
+        self.clockSkewSeconds = clockSkewSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        errors = try c.decodeIfPresent([ErrorFault].self, forKey: .errors) ?? []
+        latency = try c.decodeIfPresent([LatencyFault].self, forKey: .latency) ?? []
+        bandwidth = try c.decodeIfPresent(BandwidthFault.self, forKey: .bandwidth)
+        resets = try c.decodeIfPresent([ResetFault].self, forKey: .resets) ?? []
+        clockSkewSeconds = try c.decodeIfPresent(Double.self, forKey: .clockSkewSeconds) ?? 0
+    }
+}
+
+/// Answers matching requests with an error instead of handling them.
+///
+/// With `count` the rule fires for the next `count` matching requests and then disappears
+/// ("fail the next N UploadParts"); without it, it stays. `rate` is the probability per matching
+/// request (default 1). A `qosDelayTime` adds `x-oss-qos-delay-time`, as OSS does when throttling.
+public struct ErrorFault: Codable, Sendable, Equatable {
+    public var operation: String
+    public var rate: Double?
+    public var count: Int?
+    public var status: Int
+    public var code: String
+    public var message: String?
+    public var qosDelayTime: Int?
+
+    public init(operation: String, rate: Double? = nil, count: Int? = nil, status: Int = 500,
+                code: String = "InternalError", message: String? = nil, qosDelayTime: Int? = nil) {
+        self.operation = operation
+        self.rate = rate
+        self.count = count
+        self.status = status
+        self.code = code
+        self.message = message
+        self.qosDelayTime = qosDelayTime
+    }
+
+    /// OSS throttling: 503 `SlowDown` with `x-oss-qos-delay-time`.
+    public static func slowDown(operation: String, rate: Double? = nil, count: Int? = nil, delay: Int = 1000) -> ErrorFault {
+        ErrorFault(operation: operation, rate: rate, count: count, status: 503, code: "SlowDown",
+                   message: "Please reduce your request rate.", qosDelayTime: delay)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        operation = try c.decodeIfPresent(String.self, forKey: .operation) ?? "*"
+        rate = try c.decodeIfPresent(Double.self, forKey: .rate)
+        count = try c.decodeIfPresent(Int.self, forKey: .count)
+        status = try c.decodeIfPresent(Int.self, forKey: .status) ?? 500
+        code = try c.decodeIfPresent(String.self, forKey: .code) ?? (status == 503 ? "SlowDown" : "InternalError")
+        message = try c.decodeIfPresent(String.self, forKey: .message)
+        qosDelayTime = try c.decodeIfPresent(Int.self, forKey: .qosDelayTime)
+    }
+}
+
+/// Sleeps `milliseconds` before handling each matching request.
+public struct LatencyFault: Codable, Sendable, Equatable {
+    public var operation: String
+    public var milliseconds: Int
+
+    public init(operation: String = "*", milliseconds: Int) {
+        self.operation = operation
+        self.milliseconds = milliseconds
+    }
+}
+
+/// Caps body throughput, in both directions, either per connection or across the whole server.
+public struct BandwidthFault: Codable, Sendable, Equatable {
+    public enum Scope: String, Codable, Sendable { case connection, global }
+    public var bytesPerSecond: Int
+    public var scope: Scope
+
+    public init(bytesPerSecond: Int, scope: Scope = .global) {
+        self.bytesPerSecond = bytesPerSecond
+        self.scope = scope
+    }
+}
+
+/// Resets the connection (TCP RST) once `afterBytes` body bytes of a matching request arrived;
+/// a matching request without a body is reset before it is answered. Nothing of the request is
+/// stored. With `count` it fires that many times and then disappears; without, every time.
+public struct ResetFault: Codable, Sendable, Equatable {
+    public var operation: String
+    public var afterBytes: Int64
+    public var count: Int?
+
+    public init(operation: String, afterBytes: Int64, count: Int? = nil) {
+        self.operation = operation
+        self.afterBytes = afterBytes
+        self.count = count
+    }
+}

@@ -12,7 +12,7 @@ struct Hoist: AsyncParsableCommand {
         where it stopped, checks CRC-64 end to end, and imports the object with ECS ImportImage.
         """,
         version: HoistVersion.string,
-        subcommands: [EmulatorCommand.self]
+        subcommands: [EmulatorCommand.self, ImportCommand.self, CancelCommand.self, RetryCommand.self]
     )
 }
 

@@ -38,7 +38,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .objectUnavailable(let object, let reason):
             return "\(object) cannot be imported: \(reason)"
         case .refused(let error):
-            return error.actionableMessage + (error.requestId.isEmpty ? "" : " (RequestId \(error.requestId))")
+            return error.operatorMessage + (error.requestId.isEmpty ? "" : " (RequestId \(error.requestId))")
         case .unreachable(let operation, let attempts, let lastError):
             return "\(operation) failed \(attempts) times in a row (last: \(lastError)); the job is unchanged, rerun to continue"
         case .timedOut(let jobId, let seconds):

@@ -22,10 +22,13 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // CRC-64 folded with carry-less multiplication; the Swift table kernel is the fallback.
+        .target(name: "CCRC64"),
         .target(
             name: "HoistCore",
             dependencies: [
                 "CCurl",
+                "CCRC64",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

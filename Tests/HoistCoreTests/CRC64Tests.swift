@@ -77,3 +77,33 @@ import Testing
         #expect(CRC64.checksum(data) == Self.decimal(example["object_crc64"]))
     }
 }
+
+@Suite struct CRC64KernelAgreementTests {
+    /// The carry-less-multiply kernel must equal the table kernel for every length, alignment
+    /// and starting CRC, including lengths around its 64-byte and 16-byte steps.
+    @Test func fastKernelEqualsTableKernel() {
+        let data = LCGPattern.bytes(4096 + 64)
+        data.withUnsafeBytes { raw in
+            for start: UInt64 in [0, ~0, 0x0123_4567_89AB_CDEF] {
+                for offset in [0, 1, 7] {
+                    for count in Array(0...300) + [1023, 1024, 1025, 4095, 4096] {
+                        let p = raw.baseAddress! + offset
+                        #expect(CRC64.update(start, p, count) == CRC64.updateWithTables(start, p, count),
+                                "count \(count) offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Suite struct CRC64CombineTests {
+    @Test func combineEqualsDirectCRCAtManySplits() {
+        let data = LCGPattern.bytes(5000)
+        let whole = CRC64.checksum(data)
+        for split in stride(from: 0, through: data.count, by: 37) {
+            let a = CRC64.checksum(data[0..<split]), b = CRC64.checksum(data[split...])
+            #expect(CRC64.combine(a, b, UInt64(data.count - split)) == whole, "split \(split)")
+        }
+    }
+}

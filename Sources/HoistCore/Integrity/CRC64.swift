@@ -1,8 +1,11 @@
+import CCRC64
+
 /// CRC-64 exactly as OSS computes `x-oss-hash-crc64ecma` (the catalogue's CRC-64/XZ: the ECMA-182
 /// polynomial, reflected, all-ones init and xorout).
 ///
 /// Values are the finished (post-xorout) CRC, so `0` is the CRC of no bytes and streaming is just
-/// `update(update(0, a), b)`. The kernel is slicing-by-16: sixteen independent table lookups per
+/// `update(update(0, a), b)`. On x86-64 with PCLMULQDQ, runs of 64 bytes or more go to the
+/// carry-less-multiply kernel in `CCRC64` (several times faster). Elsewhere the kernel is slicing-by-16: sixteen independent table lookups per
 /// 16 input bytes keep the dependency chain short enough for GB/s on one core, which matters
 /// because every byte uploaded and every byte the emulator receives goes through it.
 public enum CRC64 {
@@ -49,7 +52,18 @@ public enum CRC64 {
         update(0, bytes)
     }
 
+    /// Whether the carry-less-multiply kernel serves this CPU.
+    public static let usesCarrylessMultiply = hoist_crc64_clmul_available() != 0
+
     public static func update(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        if count >= 64 && usesCarrylessMultiply {
+            return hoist_crc64_clmul(crc, pointer, count)
+        }
+        return updateWithTables(crc, pointer, count)
+    }
+
+    /// The portable kernel; also the reference the fast one is tested against.
+    static func updateWithTables(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
         let t = flat
         var c = ~crc
         var p = pointer
@@ -61,14 +75,17 @@ public enum CRC64 {
         while n >= 16 {
             let lo = UInt64(littleEndian: p.load(as: UInt64.self)) ^ c
             let hi = UInt64(littleEndian: p.load(fromByteOffset: 8, as: UInt64.self))
-            c = t[15 * 256 + Int(lo & 0xFF)] ^ t[14 * 256 + Int((lo >> 8) & 0xFF)]
-                ^ t[13 * 256 + Int((lo >> 16) & 0xFF)] ^ t[12 * 256 + Int((lo >> 24) & 0xFF)]
-                ^ t[11 * 256 + Int((lo >> 32) & 0xFF)] ^ t[10 * 256 + Int((lo >> 40) & 0xFF)]
-                ^ t[9 * 256 + Int((lo >> 48) & 0xFF)] ^ t[8 * 256 + Int(lo >> 56)]
-                ^ t[7 * 256 + Int(hi & 0xFF)] ^ t[6 * 256 + Int((hi >> 8) & 0xFF)]
-                ^ t[5 * 256 + Int((hi >> 16) & 0xFF)] ^ t[4 * 256 + Int((hi >> 24) & 0xFF)]
-                ^ t[3 * 256 + Int((hi >> 32) & 0xFF)] ^ t[2 * 256 + Int((hi >> 40) & 0xFF)]
-                ^ t[1 * 256 + Int((hi >> 48) & 0xFF)] ^ t[Int(hi >> 56)]
+            // Written as a balanced tree so the sixteen lookups XOR in four levels instead of
+            // one sixteen-long dependency chain.
+            let a = (t[15 * 256 + Int(lo & 0xFF)] ^ t[14 * 256 + Int((lo >> 8) & 0xFF)])
+                ^ (t[13 * 256 + Int((lo >> 16) & 0xFF)] ^ t[12 * 256 + Int((lo >> 24) & 0xFF)])
+            let b = (t[11 * 256 + Int((lo >> 32) & 0xFF)] ^ t[10 * 256 + Int((lo >> 40) & 0xFF)])
+                ^ (t[9 * 256 + Int((lo >> 48) & 0xFF)] ^ t[8 * 256 + Int(lo >> 56)])
+            let d = (t[7 * 256 + Int(hi & 0xFF)] ^ t[6 * 256 + Int((hi >> 8) & 0xFF)])
+                ^ (t[5 * 256 + Int((hi >> 16) & 0xFF)] ^ t[4 * 256 + Int((hi >> 24) & 0xFF)])
+            let e = (t[3 * 256 + Int((hi >> 32) & 0xFF)] ^ t[2 * 256 + Int((hi >> 40) & 0xFF)])
+                ^ (t[1 * 256 + Int((hi >> 48) & 0xFF)] ^ t[Int(hi >> 56)])
+            c = (a ^ b) ^ (d ^ e)
             p += 16; n -= 16
         }
         while n > 0 {

@@ -1,29 +1,14 @@
-/// Whole-object CRC from part CRCs without re-reading data: the zlib `crc32_combine` technique
-/// widened to 64 bits. Because init equals xorout for this CRC, no correction term is needed and
-/// it works on finished CRC values directly. Cost is O(64² log lenB) bit operations.
+/// Whole-object CRC from part CRCs without re-reading data.
+///
+/// Appending `lenB` bytes multiplies A's CRC by x^(8·lenB) modulo the polynomial, so the combine
+/// is one modular multiplication by a power of x taken from a table of x^(2^k): O(64 · log lenB)
+/// bit operations, about a microsecond. Because init equals xorout for this CRC, no correction
+/// term is needed and it works on finished CRC values directly.
 extension CRC64 {
     /// CRC of `A‖B` given `crc(A)`, `crc(B)` and the length of `B`.
     public static func combine(_ crcA: UInt64, _ crcB: UInt64, _ lengthB: UInt64) -> UInt64 {
         if lengthB == 0 { return crcA }
-        var odd = [UInt64](repeating: 0, count: 64)
-        odd[0] = reflectedPolynomial
-        var row: UInt64 = 1
-        for n in 1..<64 { odd[n] = row; row <<= 1 }
-        var even = square(odd)      // 2 zero bits
-        odd = square(even)          // 4 zero bits
-        var crc = crcA
-        var len = lengthB
-        while true {
-            even = square(odd)
-            if len & 1 != 0 { crc = times(even, crc) }
-            len >>= 1
-            if len == 0 { break }
-            odd = square(even)
-            if len & 1 != 0 { crc = times(odd, crc) }
-            len >>= 1
-            if len == 0 { break }
-        }
-        return crc ^ crcB
+        return multiplyModP(xToThePowerOfTwoTimes(lengthB, startingAt: 3), crcA) ^ crcB
     }
 
     /// Folds `(crc, length)` pairs in order into the CRC of their concatenation.
@@ -31,18 +16,44 @@ extension CRC64 {
         parts.reduce(0) { combine($0, $1.crc, $1.length) }
     }
 
-    private static func times(_ mat: [UInt64], _ vec: UInt64) -> UInt64 {
-        var sum: UInt64 = 0
-        var v = vec
-        var i = 0
-        while v != 0 {
-            if v & 1 != 0 { sum ^= mat[i] }
-            v >>= 1; i += 1
+    /// x^0 in the reflected representation: the top bit.
+    private static let one: UInt64 = 1 << 63
+
+    /// `powersOfX[k]` = x^(2^k) mod P, reflected.
+    private static let powersOfX: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 64)
+        var p: UInt64 = one >> 1  // x^1
+        for k in 0..<64 {
+            table[k] = p
+            p = multiplyModP(p, p)
         }
-        return sum
+        return table
+    }()
+
+    /// a·b mod P for reflected polynomials.
+    static func multiplyModP(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var b = b, product: UInt64 = 0
+        var mask = one
+        while true {
+            if a & mask != 0 {
+                product ^= b
+                if a & (mask - 1) == 0 { break }
+            }
+            mask >>= 1
+            b = b & 1 != 0 ? (b >> 1) ^ reflectedPolynomial : b >> 1
+            if mask == 0 { break }
+        }
+        return product
     }
 
-    private static func square(_ mat: [UInt64]) -> [UInt64] {
-        (0..<64).map { times(mat, mat[$0]) }
+    /// x^(n·2^k) mod P: with k = 3, the operator for appending n bytes.
+    private static func xToThePowerOfTwoTimes(_ n: UInt64, startingAt k: Int) -> UInt64 {
+        var n = n, k = k, p = one
+        while n != 0 {
+            if n & 1 != 0 { p = multiplyModP(powersOfX[k & 63], p) }
+            n >>= 1
+            k += 1
+        }
+        return p
     }
 }

@@ -27,7 +27,7 @@ enum PythonSDKEnvironment {
         try FileManager.default.createDirectory(at: venv.deletingLastPathComponent(), withIntermediateDirectories: true)
         try run("/usr/bin/env", ["python3", "-m", "venv", "--clear", venv.path])
         try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
-        FileManager.default.createFile(atPath: marker, contents: Data())
+        _ = FileManager.default.createFile(atPath: marker, contents: Data())
         return python
     }
 

@@ -193,6 +193,44 @@ import Testing
         #expect(events.all.last == .cancelled(jobId: job.id))
     }
 
+    /// ECS lists one image of the requested name, still `Creating`, and its import task.
+    static let oneImportingImage: @Sendable (String) -> (Int, String)? = { action in
+        switch action {
+        case "DescribeImages":
+            return (200, #"{"RequestId":"r","TotalCount":1,"Images":{"Image":[{"ImageId":"m-earlier","ImageName":"ubuntu-24.04-v1","Status":"Creating","Progress":"20%"}]}}"#)
+        case "DescribeTasks":
+            return (200, #"{"RequestId":"r","TotalCount":1,"TaskSet":{"Task":[{"TaskId":"t-earlier","TaskAction":"ImportImage","TaskStatus":"Processing","ResourceId":"m-earlier"}]}}"#)
+        default:
+            return nil
+        }
+    }
+
+    @Test func anImportingImageOfTheSameNameIsAdoptedNotImportedAgain() async throws {
+        let job = try await uploadedJob()
+        let events = ImportEventLog()
+        let outcome = try await tracker(events: events, answer: Self.oneImportingImage).run(jobId: job.id, request: Self.request, wait: false)
+        guard case .running(let record) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(record.imageId == "m-earlier" && record.taskId == "t-earlier" && record.progress == 20)
+        #expect(try await journal.latestImport(jobId: job.id) == record, "the adopted ids are journaled")
+        #expect(await wire.calls(of: "ImportImage").isEmpty)
+        #expect(await wire.calls(of: "DescribeImages").first?.call.parameters["Status"] == "Creating,Waiting,Available,UnAvailable,CreateFailed")
+        #expect(events.all.contains(.adopted(jobId: job.id, imageId: "m-earlier", taskId: "t-earlier", status: "Creating")))
+    }
+
+    @Test func aCancelledAttemptsImageIsNotAdoptedByTheRetry() async throws {
+        let job = try await uploadedJob()
+        try await journal.updateState(jobId: job.id, to: .importing)
+        try await journal.recordImport(ImportRecord(clientToken: "hoist-old", jobId: job.id, region: "cn-hangzhou",
+                                                    imageName: "ubuntu-24.04-v1", taskId: "t-earlier", imageId: "m-earlier",
+                                                    state: "Cancelled", parametersJSON: ImportRequestCoding.json(Self.request),
+                                                    finishedAt: Date()))
+        try await journal.updateState(jobId: job.id, to: .cancelled)
+        await #expect(throws: ImportError.self) { try await tracker(answer: Self.oneImportingImage).retry(jobId: job.id) }
+        let sent = await wire.calls(of: "ImportImage")
+        #expect(sent.count == 3, "imported anew (the network then failed) instead of adopting m-earlier")
+        #expect(try await journal.latestImport(jobId: job.id)?.imageId == nil)
+    }
+
     @Test func theSameCommandFindsItsJobAgain() async throws {
         let locator = ImportJobLocator(journal: journal)
         let object = OSSObjectLocation(bucket: "examplebucket", key: "images/disk.qcow2")

@@ -11,7 +11,14 @@ extension ImportTracker {
         for failed in matches where failed.imageStatus?.isFailure == true {
             emit(.warning("an earlier image \(failed.imageId) named \(attempt.imageName) is \(failed.status); not adopting it"))
         }
-        guard let image = matches.first(where: { $0.imageStatus.map { !$0.isFailure } ?? false }) else { return nil }
+        // Images of this job's earlier attempts that failed or were cancelled are history: a
+        // cancelled import can stay listed as Creating for a while, and must not be taken back.
+        let ended = Set(try await journal.imports(jobId: attempt.jobId)
+            .filter { $0.clientToken != attempt.clientToken && $0.attemptState != .available }
+            .compactMap(\.imageId))
+        guard let image = matches.first(where: { image in
+            !ended.contains(image.imageId) && (image.imageStatus.map { !$0.isFailure } ?? false)
+        }) else { return nil }
         var record = attempt
         record.imageId = image.imageId
         record.taskId = try await importTaskId(imageId: image.imageId, region: attempt.region)

@@ -12,7 +12,10 @@ struct Hoist: AsyncParsableCommand {
         where it stopped, checks CRC-64 end to end, and imports the object with ECS ImportImage.
         """,
         version: HoistVersion.string,
-        subcommands: [UploadCommand.self, UploadsCommand.self, StatusCommand.self, EmulatorCommand.self]
+        subcommands: [
+            UploadCommand.self, ImportCommand.self, StatusCommand.self, UploadsCommand.self,
+            CancelCommand.self, RetryCommand.self, EmulatorCommand.self, DemoCommand.self,
+        ]
     )
 }
 

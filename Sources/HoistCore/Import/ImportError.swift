@@ -1,0 +1,61 @@
+/// Why an import could not be started or followed, sorted by what the person has to do about
+/// it. An import that ran and *failed* in ECS is not an error but an `ImportOutcome`; these are
+/// the cases where Hoist could not get that far.
+public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A parameter breaks an ImportImage rule; nothing was sent.
+    case invalidParameters(ImportImageViolation)
+    /// The local image cannot be imported as it is (ISO, backing file, encrypted, …); nothing was sent.
+    case imageRefused(ImageInspectorError)
+    /// `--format` names one format and the file is another; ECS would import garbage.
+    case formatMismatch(declared: String, detected: String)
+    /// A required value is missing or unusable (no image name, no region, a bad URL, a bad manifest).
+    case usage(String)
+    /// The object to import is not in OSS (or cannot be read with these credentials).
+    case objectUnavailable(OSSObjectLocation, reason: String)
+    /// ECS refused the call for a reason retrying cannot fix: credentials, permissions, the RAM
+    /// role. The job keeps its ClientToken, so rerunning after the fix continues the same import.
+    case refused(ECSError)
+    /// ECS or the network kept failing with retryable errors until the retry budget ran out. The
+    /// job keeps its state; rerunning continues where this run stopped.
+    case unreachable(operation: String, attempts: Int, lastError: String)
+    /// `--timeout` expired while ECS was still importing; the import goes on in the cloud and a
+    /// rerun resumes following it.
+    case timedOut(jobId: String, seconds: Double)
+    case jobNotFound(String)
+    /// The job is in a state the operation does not apply to; `hint` says what would.
+    case wrongState(jobId: String, state: JobState, hint: String)
+
+    public var description: String {
+        switch self {
+        case .invalidParameters(let v):
+            return "\(v.parameter): \(v.reason) (rule \(v.rule.rawValue), ECS would answer \(v.code)); nothing was sent"
+        case .imageRefused(let e):
+            return "\(e.path): \(e.message); nothing was sent"
+        case .formatMismatch(let declared, let detected):
+            return "the format is given as \(declared) but the file is \(detected); drop --format or fix it; nothing was sent"
+        case .usage(let message):
+            return message
+        case .objectUnavailable(let object, let reason):
+            return "\(object) cannot be imported: \(reason)"
+        case .refused(let error):
+            return error.operatorMessage + (error.requestId.isEmpty ? "" : " (RequestId \(error.requestId))")
+        case .unreachable(let operation, let attempts, let lastError):
+            return "\(operation) failed \(attempts) times in a row (last: \(lastError)); the job is unchanged, rerun to continue"
+        case .timedOut(let jobId, let seconds):
+            return "job \(jobId) is still importing after \(Int(seconds)) s; the import goes on in ECS, "
+                + "rerun `hoist import` with the same arguments to keep following it, or `hoist cancel \(jobId)`"
+        case .jobNotFound(let id):
+            return "there is no job \(id) in the journal (see `hoist status`)"
+        case .wrongState(let id, let state, let hint):
+            return "job \(id) is \(state): \(hint)"
+        }
+    }
+
+    /// True for problems found before anything was sent to the cloud.
+    public var isLocal: Bool {
+        switch self {
+        case .invalidParameters, .imageRefused, .formatMismatch, .usage: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,108 @@
+extension ImportTracker {
+    /// What one poll learnt about an attempt.
+    enum Observation: Equatable {
+        case running(ImportAttemptState, percent: Int?)
+        case available
+        case failed(String)
+        case cancelled
+    }
+
+    /// Polls the attempt until it ends, journaling each change of status or progress, so
+    /// `hoist status` and a restarted run both see where it is. Throws `timedOut` (the job
+    /// stays `importing`) when the configured timeout expires first.
+    func follow(_ attempt: ImportRecord) async throws -> ImportOutcome {
+        var record = attempt
+        let started = elapsed()
+        var polls = 0
+        var missing = 0
+        var reported: Observation?
+        while true {
+            if let job = try await journal.job(id: record.jobId), job.state == .cancelled || job.state == .failed {
+                // Another process (an operator's `hoist cancel`) ended the job while this run polled.
+                let latest = try await journal.importRecord(clientToken: record.clientToken) ?? record
+                return job.state == .cancelled ? .cancelled(latest) : .failed(latest, reason: job.error ?? "failed")
+            }
+            let observation = try await observe(record, missing: &missing)
+            switch observation {
+            case .available:
+                return try await finish(record, as: .available, reason: nil)
+            case .failed(let reason):
+                return try await finish(record, as: .failed, reason: reason)
+            case .cancelled:
+                return try await finish(record, as: .cancelled, reason: "the import task was cancelled")
+            case .running(let state, let percent):
+                if observation != reported {
+                    reported = observation
+                    record.state = state.rawValue
+                    if let percent { record.progress = percent }
+                    record = try await journal.recordImport(record)
+                    emit(.progress(jobId: record.jobId, status: state.rawValue, percent: percent))
+                }
+            }
+            var delay = settings.poll.delay(afterPoll: polls)
+            polls += 1
+            if let timeout = settings.timeout {
+                let spent = elapsed() - started
+                if spent >= timeout { throw ImportError.timedOut(jobId: record.jobId, seconds: spent.seconds) }
+                delay = min(delay, timeout - spent)
+            }
+            try await sleep(delay)
+        }
+    }
+
+    /// One poll: DescribeImages with the explicit status list (the default hides `Creating`),
+    /// then the task when the image does not tell enough (no progress, a failure to explain,
+    /// or no image at all).
+    func observe(_ record: ImportRecord, missing: inout Int) async throws -> Observation {
+        guard let imageId = record.imageId else { return .running(record.attemptState, percent: nil) }
+        let query = DescribeImagesQuery(regionId: record.region, imageIds: [imageId])
+        let answer = try await retrying("DescribeImages") { try await ecs.describeImages(query) }
+        if let image = answer.images.first(where: { $0.imageId == imageId }) {
+            missing = 0
+            switch image.imageStatus {
+            case .available?, .deprecated?:
+                return .available
+            case .createFailed?, .unAvailable?:
+                let detail = try await taskAttribute(record)?.failureReason
+                return .failed("ECS reports image \(imageId) as \(image.status)" + (detail.map { ": \($0)" } ?? ""))
+            case .creating?, .waiting?, nil:
+                var percent = image.progressPercent
+                if percent == nil { percent = try await taskAttribute(record)?.progressPercent }
+                return .running(ImportAttemptState(image.imageStatus ?? .creating), percent: percent)
+            }
+        }
+        // Not listed: not visible yet, cancelled, or failed and removed. The task knows which.
+        if let task = try await taskAttribute(record) {
+            missing = 0
+            switch task.task.taskStatus {
+            case .failed:
+                return .failed(task.failureReason.map { "the import task failed: \($0)" } ?? "the import task \(task.task.taskId) failed")
+            case .finished:
+                return .failed("the import task finished but image \(imageId) no longer exists (was it deleted?)")
+            case .processing:
+                return .running(.creating, percent: task.progressPercent)
+            case .other(let status):
+                if status.lowercased().hasPrefix("cancel") { return .cancelled }
+                return .running(.creating, percent: task.progressPercent)
+            }
+        }
+        missing += 1
+        if missing >= settings.missingImageLimit {
+            return .failed("image \(imageId) is no longer listed by DescribeImages in any import status, and its task is unknown")
+        }
+        return .running(record.attemptState, percent: nil)
+    }
+
+    /// DescribeTaskAttribute for the attempt's task; nil without a task id or when ECS no
+    /// longer knows the task.
+    func taskAttribute(_ record: ImportRecord) async throws -> DescribeTaskAttributeResponse? {
+        guard let taskId = record.taskId else { return nil }
+        do {
+            return try await retrying("DescribeTaskAttribute") {
+                try await ecs.describeTaskAttribute(taskId: taskId, regionId: record.region)
+            }
+        } catch let error as ECSError where error.code == "InvalidTaskId.NotFound" {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HoistCore
+
+/// `hoist cancel JOB`: stops a job; for an import, cancels the ECS import task.
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a job: its ECS import task (CancelTask), or a job that has not started importing.",
+        discussion: """
+        For a job that is importing, Hoist calls CancelTask on its import task and
+        marks the job cancelled in the journal; a `hoist import --wait` following
+        it stops. If the task had already finished, the job takes the state it
+        finished in and nothing is cancelled. `hoist retry JOB` imports a
+        cancelled job again, with a new ClientToken.
+
+        Examples:
+          hoist cancel j-1a2b3c4d
+          hoist cancel j-1a2b3c4d --json --ecs-endpoint http://127.0.0.1:9000
+
+        Exit codes:
+          0  cancelled
+          1  nothing to cancel (the image is Available, unknown job)
+          3  the import had already failed
+          6  refused (credentials, permissions)
+          7  ECS unreachable
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The job id, as `hoist status` lists it.", valueName: "JOB"))
+    var job: String
+
+    @OptionGroup(title: "Connection") var connection: ImportConnectionOptions
+
+    @Flag(help: "Print JSON lines instead of text.")
+    var json = false
+
+    func run() async throws {
+        let output = ImportOutput(json: json)
+        do {
+            let journal = try connection.journal()
+            let latest = try await journal.latestImport(jobId: job)
+            let region = latest?.region ?? connection.resolvedRegion ?? "cn-hangzhou"
+            let transport = try Transport()
+            defer { transport.shutdown() }
+            // Credentials are read only if ECS is actually called: cancelling a job that never
+            // reached ECS needs none.
+            let ecs = ECSClient(configuration: .init(regionId: region, endpoint: try connection.ecsEndpoint(region: region)),
+                                credentials: { try ImportCredentials.fromEnvironment() }, transport: transport)
+            let tracker = ImportTracker(journal: journal, ecs: ecs, onEvent: { output.emit($0) })
+            let outcome = try await tracker.cancel(jobId: job)
+            throw output.finish(outcome, jobId: job, cancelling: true)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw output.fail(error)
+        }
+    }
+}

@@ -18,6 +18,9 @@ struct CancelCommand: AsyncParsableCommand {
           hoist cancel j-1a2b3c4d
           hoist cancel j-1a2b3c4d --json --ecs-endpoint http://127.0.0.1:9000
 
+        The region and the task come from the journal; credentials (from the
+        environment or systemd credentials) are read only if ECS is called.
+
         Exit codes:
           0  cancelled
           1  nothing to cancel (the image is Available, unknown job)
@@ -30,7 +33,8 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job id, as `hoist status` lists it.", valueName: "JOB"))
     var job: String
 
-    @OptionGroup(title: "Connection") var connection: ImportConnectionOptions
+    @OptionGroup(title: "Where") var journalOptions: JournalOptions
+    @OptionGroup var ecs: ECSEndpointOption
 
     @Flag(help: "Print JSON lines instead of text.")
     var json = false
@@ -38,15 +42,17 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         let output = ImportOutput(json: json)
         do {
-            let journal = try connection.journal()
-            let latest = try await journal.latestImport(jobId: job)
-            let region = latest?.region ?? connection.resolvedRegion ?? "cn-hangzhou"
+            let context = try ImportContext(journalOptions)
+            let journal = try context.openJournal()
+            guard try await journal.job(id: job) != nil else { throw ImportError.jobNotFound(job) }
+            // A job that never reached ECS has no region and needs none: nothing is sent for it.
+            let region = try await journal.latestImport(jobId: job)?.region ?? context.defaultRegion ?? "cn-hangzhou"
             let transport = try Transport()
             defer { transport.shutdown() }
             // Credentials are read only if ECS is actually called: cancelling a job that never
             // reached ECS needs none.
-            let ecs = ECSClient(configuration: .init(regionId: region, endpoint: try connection.ecsEndpoint(region: region)),
-                                credentials: { try ImportCredentials.fromEnvironment() }, transport: transport)
+            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region,
+                                            credentials: { try context.credentials() }, transport: transport)
             let tracker = ImportTracker(journal: journal, ecs: ecs, onEvent: { output.emit($0) })
             let outcome = try await tracker.cancel(jobId: job)
             throw output.finish(outcome, jobId: job, cancelling: true)

@@ -20,9 +20,18 @@ struct ImportCommand: AsyncParsableCommand {
         which the account owner creates once (ECS console, Import Image, one-click
         authorisation).
 
+        Parameters come from the config's [import] table, then --manifest, then
+        the flags (each overrides the one before). A manifest is TOML:
+          image-name = "ubuntu-24.04-web_v3"
+          platform = "Ubuntu"
+          boot-mode = "UEFI"
+          [tags]
+          team = "web"
+
         Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS, ALIBABA_CLOUD_SECURITY_TOKEN;
-        they are never printed.
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS, ALIBABA_CLOUD_SECURITY_TOKEN,
+        or from systemd credentials; they are never printed. To upload and import
+        in one command, use `hoist upload FILE --import --image-name NAME --wait`.
 
         Examples:
           hoist import oss://images/ubuntu-24.04.qcow2 \\
@@ -44,38 +53,66 @@ struct ImportCommand: AsyncParsableCommand {
     var object: String
 
     @OptionGroup(title: "Image") var image: ImportParameterOptions
-    @OptionGroup(title: "Connection") var connection: ImportConnectionOptions
-    @OptionGroup(title: "Progress") var follow: ImportFollowOptions
+
+    @Option(name: .customLong("source-file"), help: ArgumentHelp(
+        "The local image the object was uploaded from: its format and virtual size fill --format and --disk-image-size, "
+        + "and ISO or damaged images are refused before anything is sent.", valueName: "path"))
+    var sourceFile: String?
+
+    @OptionGroup(title: "Where") var journalOptions: JournalOptions
+
+    @Option(help: ArgumentHelp("Region of the bucket and the image, e.g. cn-hangzhou (env HOIST_REGION or "
+                               + "ALIBABA_CLOUD_REGION_ID, manifest region, config [oss] region).", valueName: "id"))
+    var region: String?
+
+    @Option(name: [.customLong("endpoint"), .customLong("oss-endpoint")], help: ArgumentHelp(
+        "OSS endpoint for the object check (env HOIST_ENDPOINT, config [oss] endpoint; default the region's).",
+        valueName: "url"))
+    var ossEndpoint: String?
+
+    @OptionGroup var ecs: ECSEndpointOption
+
+    @Flag(name: .customLong("skip-object-check"), help: "Do not check with HeadObject that the object exists first.")
+    var skipObjectCheck = false
+
+    @OptionGroup(title: "Progress") var follow: ImportWaitOptions
+
+    @Flag(help: "Print JSON lines (one object per event) instead of text.")
+    var json = false
 
     func run() async throws {
-        let output = ImportOutput(json: follow.json)
+        let output = ImportOutput(json: json)
         do {
             guard let location = OSSObjectLocation(url: object) else {
                 throw ImportError.usage("\(object) is not an object URL like oss://BUCKET/KEY")
             }
-            var parameters = ImportParameters()
-            if let manifest = image.manifest { parameters = try ImportManifest.load(path: manifest).parameters }
-            parameters = parameters.overlaid(with: image.parameters(region: connection.resolvedRegion))
-            let sourcePath = image.sourceFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-
-            let prepared = try ImportPreflight().prepare(parameters, object: location, sourceFile: sourcePath)
+            let context = try ImportContext(journalOptions)
+            let layers = try image.layers(config: context.importConfig, region: region)
+            let sourcePath = sourceFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let prepared: ImportPreflight.Prepared
+            do {
+                prepared = try ImportPreflight(defaultRegion: context.defaultRegion)
+                    .prepare(layers.merged, object: location, sourceFile: sourcePath)
+            } catch {
+                throw layers.locating(error)
+            }
             if let sourcePath, let inspection = prepared.inspection {
                 output.emit(.inspected(path: sourcePath, inspection: inspection))
             }
             let region = prepared.request.regionId
-            let credentials = try ImportCredentials.fromEnvironment()
-            let journal = try connection.journal()
+            let credentials = try context.credentials()
+            let journal = try context.openJournal()
             let transport = try Transport()
             defer { transport.shutdown() }
-            let ecs = ECSClient(configuration: .init(regionId: region, endpoint: try connection.ecsEndpoint(region: region)),
-                                credentials: credentials, transport: transport)
-            let ossEndpoint = connection.ossEndpointText(region: region)
-            let oss = try objectChecker(ossEndpoint, region: region, credentials: credentials, transport: transport)
+            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region, credentials: { credentials },
+                                            transport: transport)
+            let settings = try context.ossSettings(endpointFlag: ossEndpoint, region: region)
+            let oss = skipObjectCheck ? nil : context.ossClient(settings, credentials: credentials, transport: transport)
 
             let source = try sourcePath.map(Self.identity)
             let (job, _) = try await ImportJobLocator(journal: journal).job(
                 object: location, sourcePath: sourcePath, source: source, imageName: prepared.request.imageName ?? "",
-                endpoint: ossEndpoint)
+                endpoint: settings.endpoint.url(bucket: nil, key: nil))
             let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
                                         onEvent: { output.emit($0) })
             try await tracker.markUploaded(jobId: job.id, expectedSize: source?.size)
@@ -90,14 +127,5 @@ struct ImportCommand: AsyncParsableCommand {
 
     static func identity(_ path: String) throws(ImportError) -> SourceIdentity {
         do { return try SourceIdentity(path: path) } catch { throw .usage(String(describing: error)) }
-    }
-
-    func objectChecker(_ endpointText: String, region: String, credentials: Credentials,
-                       transport: Transport) throws -> OSSClient? {
-        guard !connection.skipObjectCheck else { return nil }
-        guard let endpoint = OSSEndpoint(endpointText) else {
-            throw ImportError.usage("--oss-endpoint \(endpointText) is not an http(s)://host[:port] URL")
-        }
-        return try OSSClient(endpoint: endpoint, credentials: credentials, transport: transport, region: region)
     }
 }

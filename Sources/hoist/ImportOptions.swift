@@ -29,12 +29,12 @@ struct ImportParameterOptions: ParsableArguments {
     @Option(name: .customLong("license-type"), help: ArgumentHelp("Auto, Aliyun or BYOL.", valueName: "type"))
     var licenseType: String?
 
-    @Option(help: ArgumentHelp("Image format: QCOW2, RAW or VHD. With --source-file it is read from the file.",
+    @Option(help: ArgumentHelp("Image format: QCOW2, RAW or VHD (default: read from the local image file when there is one).",
                                valueName: "format"))
     var format: String?
 
     @Option(name: .customLong("disk-image-size"), help: ArgumentHelp(
-        "System disk size in GiB (1–2048). With --source-file it defaults to the image's virtual size, rounded up.",
+        "System disk size in GiB (1–2048). By default the image's virtual size, rounded up.",
         valueName: "GiB"))
     var diskImageSize: Int?
 
@@ -54,73 +54,51 @@ struct ImportParameterOptions: ParsableArguments {
         "RAM role ECS assumes to read the object (default AliyunECSImageImportDefaultRole).", valueName: "role"))
     var roleName: String?
 
-    @Option(help: ArgumentHelp("A TOML file of import parameters (image-name, platform, tags, …); flags override it.",
-                               valueName: "file.toml"))
+    @Option(help: ArgumentHelp("A TOML file of import parameters (image-name, platform, [tags], …); flags override it, "
+                               + "and it overrides the config's [import] defaults.", valueName: "file.toml"))
     var manifest: String?
 
-    @Option(name: .customLong("source-file"), help: ArgumentHelp(
-        "The local image the object was uploaded from: its format and virtual size fill --format and --disk-image-size, "
-        + "and ISO or damaged images are refused before anything is sent.", valueName: "path"))
-    var sourceFile: String?
-
-    /// The flags as a parameter layer (region is added from the connection options).
-    func parameters(region: String?) -> ImportParameters {
+    /// The flags as a parameter layer.
+    func parameters(region: String? = nil) -> ImportParameters {
         ImportParameters(imageName: imageName, description: imageDescription, platform: platform, osType: osType,
                          architecture: architecture, bootMode: bootMode, licenseType: licenseType, format: format,
                          diskImageSizeGiB: diskImageSize, resourceGroupId: resourceGroupId,
                          tags: tags.map(ImportParameters.tag), detectionStrategy: detectionStrategy,
                          nvmeSupport: nvmeSupport, roleName: roleName, region: region)
     }
+
+    /// Every source of parameters, lowest first: the config's `[import]`, `--manifest`, the flags.
+    func layers(config: ImportConfig, region: String? = nil) throws(ImportError) -> ImportParameterLayers {
+        var layers = ImportParameterLayers()
+        layers.add(config.defaults)
+        if let manifest { layers.add(try ImportManifest.load(path: manifest)) }
+        layers.add(flags: parameters(region: region))
+        return layers
+    }
 }
 
-/// Where ECS, OSS and the journal are.
-struct ImportConnectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Region of the bucket and the image, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID).",
-                               valueName: "id"))
-    var region: String?
-
+/// `--ecs-endpoint`: every command that calls ECS has it.
+struct ECSEndpointOption: ParsableArguments {
     @Option(name: .customLong("ecs-endpoint"), help: ArgumentHelp(
-        "ECS API endpoint (default https://ecs.REGION.aliyuncs.com), e.g. the emulator's http://127.0.0.1:9000.",
-        valueName: "url"))
+        "ECS API endpoint (env HOIST_ECS_ENDPOINT, config [ecs] endpoint; default https://ecs.REGION.aliyuncs.com), "
+        + "e.g. the emulator's http://127.0.0.1:9000.", valueName: "url"))
     var ecsEndpoint: String?
+}
 
-    @Option(name: .customLong("oss-endpoint"), help: ArgumentHelp(
-        "OSS endpoint for the object check (default https://oss-REGION.aliyuncs.com).", valueName: "url"))
-    var ossEndpoint: String?
-
-    @Flag(name: .customLong("skip-object-check"), help: "Do not check with HeadObject that the object exists first.")
-    var skipObjectCheck = false
+/// The config file and the journal: what every job command needs to find its state. The same
+/// flags, variables and `[state]` setting as `hoist upload`, so all commands share one journal.
+struct JournalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (default /etc/hoist/hoist.toml).", valueName: "path"))
+    var config: String?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
-        "Directory of the journal (default /var/lib/hoist as root, else $XDG_STATE_HOME/hoist or ~/.local/state/hoist).",
-        valueName: "dir"))
+        "Directory of the journal (env HOIST_STATE_DIRECTORY, config [state] directory; default /var/lib/hoist "
+        + "as root, else $XDG_STATE_HOME/hoist or ~/.local/state/hoist).", valueName: "dir"))
     var stateDirectory: String?
-
-    /// The region from the flag or the environment.
-    var resolvedRegion: String? {
-        region ?? ProcessInfo.processInfo.environment["ALIBABA_CLOUD_REGION_ID"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    func journal() throws -> UploadJournal {
-        try UploadJournal.open(in: StateDirectory.resolve(override: stateDirectory))
-    }
-
-    func ecsEndpoint(region: String) throws(ImportError) -> ECSEndpoint {
-        guard let text = ecsEndpoint else { return .region(region) }
-        guard let endpoint = ECSEndpoint(url: text) else {
-            throw .usage("--ecs-endpoint \(text) is not an http(s)://host[:port] URL")
-        }
-        return endpoint
-    }
-
-    /// The OSS endpoint as the journal records it: the URL the user gave, or the region's.
-    func ossEndpointText(region: String) -> String {
-        ossEndpoint ?? "https://oss-\(region).aliyuncs.com"
-    }
 }
 
-/// How to follow the import and how to report it.
-struct ImportFollowOptions: ParsableArguments {
+/// How to follow an import (`--json` belongs to each command, since `hoist upload` has its own).
+struct ImportWaitOptions: ParsableArguments {
     @Flag(help: "Follow the import until the image is Available (or failed), showing progress.")
     var wait = false
 
@@ -131,9 +109,6 @@ struct ImportFollowOptions: ParsableArguments {
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp(
         "First wait between polls; it grows to 60 s (or to this value if larger).", valueName: "duration"))
     var pollInterval: DurationArgument = DurationArgument(.seconds(10))
-
-    @Flag(help: "Print JSON lines (one object per event) instead of text.")
-    var json = false
 
     func settings() -> ImportTracker.Settings {
         let first = pollInterval.duration
@@ -159,19 +134,5 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
         }
         guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
         duration = .milliseconds(Int64((value * scale * 1000).rounded()))
-    }
-}
-
-/// Credentials from the environment. The engine's credential chain (Config/) replaces this
-/// one function once it lands; nothing else reads credentials.
-enum ImportCredentials {
-    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ImportError) -> Credentials {
-        guard let id = env["ALIBABA_CLOUD_ACCESS_KEY_ID"], !id.isEmpty,
-              let secret = env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"], !secret.isEmpty else {
-            throw .usage("no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
-                         + "(and ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials)")
-        }
-        let token = env["ALIBABA_CLOUD_SECURITY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return Credentials(accessKeyId: id, accessKeySecret: secret, securityToken: token)
     }
 }

@@ -26,7 +26,7 @@ enum ImportExit: Int32 {
 
     init(_ error: ImportError) {
         switch error {
-        case .invalidParameters, .imageRefused, .formatMismatch, .usage: self = .invalid
+        case .invalidParameters, .invalidSetting, .imageRefused, .formatMismatch, .usage: self = .invalid
         case .objectUnavailable, .refused: self = .refused
         case .unreachable: self = .unreachable
         case .timedOut: self = .timedOut

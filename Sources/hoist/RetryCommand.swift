@@ -25,30 +25,42 @@ struct RetryCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job id, as `hoist status` lists it.", valueName: "JOB"))
     var job: String
 
-    @OptionGroup(title: "Connection") var connection: ImportConnectionOptions
-    @OptionGroup(title: "Progress") var follow: ImportFollowOptions
+    @OptionGroup(title: "Where") var journalOptions: JournalOptions
+
+    @Option(name: [.customLong("endpoint"), .customLong("oss-endpoint")], help: ArgumentHelp(
+        "OSS endpoint for the object check (default: the one the job was uploaded through).", valueName: "url"))
+    var ossEndpoint: String?
+
+    @OptionGroup var ecs: ECSEndpointOption
+
+    @Flag(name: .customLong("skip-object-check"), help: "Do not check with HeadObject that the object still exists.")
+    var skipObjectCheck = false
+
+    @OptionGroup(title: "Progress") var follow: ImportWaitOptions
+
+    @Flag(help: "Print JSON lines (one object per event) instead of text.")
+    var json = false
 
     func run() async throws {
-        let output = ImportOutput(json: follow.json)
+        let output = ImportOutput(json: json)
         do {
-            let journal = try connection.journal()
+            let context = try ImportContext(journalOptions)
+            let journal = try context.openJournal()
             guard let record = try await journal.job(id: job) else { throw ImportError.jobNotFound(job) }
-            let latest = try await journal.latestImport(jobId: job)
-            guard let region = latest?.region ?? connection.resolvedRegion else {
-                throw ImportError.usage("the region is unknown: pass --region")
+            guard let region = try await journal.latestImport(jobId: job)?.region else {
+                throw ImportError.wrongState(jobId: job, state: record.state,
+                                             hint: "it stopped before its import; run the upload again to resume it")
             }
-            let credentials = try ImportCredentials.fromEnvironment()
+            let credentials = try context.credentials()
             let transport = try Transport()
             defer { transport.shutdown() }
-            let ecs = ECSClient(configuration: .init(regionId: region, endpoint: try connection.ecsEndpoint(region: region)),
-                                credentials: credentials, transport: transport)
+            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region, credentials: { credentials },
+                                            transport: transport)
             var oss: OSSClient?
-            if !connection.skipObjectCheck {
-                let text = connection.ossEndpoint ?? record.endpoint
-                guard let endpoint = OSSEndpoint(text) else {
-                    throw ImportError.usage("the OSS endpoint \(text) is not an http(s)://host[:port] URL; pass --oss-endpoint")
-                }
-                oss = try OSSClient(endpoint: endpoint, credentials: credentials, transport: transport, region: region)
+            if !skipObjectCheck {
+                let settings = try context.ossSettings(endpointFlag: ossEndpoint, region: region,
+                                                       fallbackEndpoint: record.endpoint)
+                oss = context.ossClient(settings, credentials: credentials, transport: transport)
             }
             let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
                                         onEvent: { output.emit($0) })

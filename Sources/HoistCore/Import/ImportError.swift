@@ -4,6 +4,8 @@
 public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A parameter breaks an ImportImage rule; nothing was sent.
     case invalidParameters(ImportImageViolation)
+    /// As `invalidParameters`, for a value set in a file: `origin` is `"disk.toml:7 (platform)"`.
+    case invalidSetting(ImportImageViolation, origin: String)
     /// The local image cannot be imported as it is (ISO, backing file, encrypted, …); nothing was sent.
     case imageRefused(ImageInspectorError)
     /// `--format` names one format and the file is another; ECS would import garbage.
@@ -29,6 +31,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidParameters(let v):
             return "\(v.parameter): \(v.reason) (rule \(v.rule.rawValue), ECS would answer \(v.code)); nothing was sent"
+        case .invalidSetting(let v, let origin):
+            return "\(origin): \(v.parameter): \(v.reason) (rule \(v.rule.rawValue), ECS would answer \(v.code)); nothing was sent"
         case .imageRefused(let e):
             return "\(e.path): \(e.message); nothing was sent"
         case .formatMismatch(let declared, let detected):
@@ -54,7 +58,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True for problems found before anything was sent to the cloud.
     public var isLocal: Bool {
         switch self {
-        case .invalidParameters, .imageRefused, .formatMismatch, .usage: true
+        case .invalidParameters, .invalidSetting, .imageRefused, .formatMismatch, .usage: true
         default: false
         }
     }

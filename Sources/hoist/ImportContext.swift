@@ -14,14 +14,19 @@ struct ImportContext {
 
     init(_ options: JournalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ImportError) {
+        try self.init(config: options.config, stateDirectory: options.stateDirectory, environment: environment)
+    }
+
+    init(config: String?, stateDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ImportError) {
         do {
-            file = try HoistConfig.load(path: options.config)
+            file = try HoistConfig.load(path: config)
         } catch {
             throw .usage(error.description)
         }
-        importConfig = try ImportConfig.load(path: options.config)
+        importConfig = try ImportConfig.load(path: config)
         self.environment = environment
-        stateDirectoryFlag = options.stateDirectory
+        stateDirectoryFlag = stateDirectory
     }
 
     private func env(_ name: String) -> String? {

@@ -123,6 +123,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 
     init(_ duration: Duration) { self.duration = duration }
 
+    var defaultValueDescription: String { "\(Int(duration.components.seconds))s" }
+
     init?(argument: String) {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         var text = Substring(argument.trimmingCharacters(in: .whitespaces))

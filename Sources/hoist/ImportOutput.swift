@@ -54,9 +54,13 @@ final class ImportOutput: @unchecked Sendable {
     private let lock = NSLock()
     private var formatter: ImportEventFormatter
     private let json: Bool
+    /// The process exit code for each outcome: `hoist upload --import` has its own numbers,
+    /// because the upload's codes already use 3–7.
+    private let code: @Sendable (ImportExit) -> Int32
 
-    init(json: Bool) {
+    init(json: Bool, code: @escaping @Sendable (ImportExit) -> Int32 = { $0.rawValue }) {
         self.json = json
+        self.code = code
         formatter = ImportEventFormatter(style: json ? .json : (isatty(2) != 0 ? .terminal : .plain))
     }
 
@@ -93,7 +97,7 @@ final class ImportOutput: @unchecked Sendable {
         lock.withLock {
             if let end = formatter.finish() { write(end, toStandardOutput: false) }
             if json {
-                var fields: [String: Any] = ["event": "result", "job": jobId, "exitCode": Int(exit.rawValue), "message": line]
+                var fields: [String: Any] = ["event": "result", "job": jobId, "exitCode": Int(code(exit)), "message": line]
                 if let r = outcome.record {
                     fields["state"] = r.state
                     fields["clientToken"] = r.clientToken
@@ -105,7 +109,7 @@ final class ImportOutput: @unchecked Sendable {
                 write(line + "\n", toStandardOutput: true)
             }
         }
-        return ExitCode(exit.rawValue)
+        return ExitCode(code(exit))
     }
 
     /// Reports an error and returns its exit code.
@@ -129,11 +133,11 @@ final class ImportOutput: @unchecked Sendable {
         lock.withLock {
             if let end = formatter.finish() { write(end, toStandardOutput: false) }
             if json {
-                write(Self.jsonLine(["event": "error", "message": message, "exitCode": Int(exit.rawValue)]), toStandardOutput: true)
+                write(Self.jsonLine(["event": "error", "message": message, "exitCode": Int(code(exit))]), toStandardOutput: true)
             }
             write("error: \(message)\n", toStandardOutput: false)
         }
-        return ExitCode(exit.rawValue)
+        return ExitCode(code(exit))
     }
 
     private func write(_ text: String, toStandardOutput: Bool) {

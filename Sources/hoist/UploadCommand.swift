@@ -19,7 +19,23 @@ struct UploadCommand: AsyncParsableCommand {
         Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and \
         (for STS) ALIBABA_CLOUD_SECURITY_TOKEN, or from systemd credentials.
 
+        With --import the object is then imported as an ECS custom image, in the same job. Every \
+        import parameter (config [import] < --manifest < flags) and the image file itself (format, \
+        virtual size, ISO, backing files) are checked before the first byte is sent, so a mistake \
+        costs nothing. Running the same command again after a crash resumes whichever phase was \
+        interrupted, the upload or the import, and never starts a second import. With --wait it \
+        follows the import until the image is Available.
+
+        Examples:
+          hoist upload disk.qcow2 oss://images/builds/ --region cn-hangzhou
+          hoist upload disk.qcow2 oss://images/builds/disk.qcow2 --import \\
+              --image-name web-2024-06 --platform Ubuntu --arch x86_64 --wait
+          hoist upload disk.raw --bucket images --import --manifest disk.raw.toml \\
+              --wait --timeout 2h --json
+
         \(HoistExit.table)
+
+        \(UploadImportExit.table)
         """)
 
     @Argument(help: ArgumentHelp("The image file.", valueName: "file"))
@@ -50,6 +66,8 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var minPartSize: String?
 
+    @OptionGroup var importOptions: UploadImportOptions
+
     func validate() throws {
         if let parallel, !(1...256).contains(parallel) { throw ValidationError("--parallel must be 1-256") }
         if let partSize, ByteCount.parse(partSize) == nil { throw ValidationError("--part-size \(partSize) is not a size like 64MiB") }
@@ -62,10 +80,12 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let mode: UploadReporter.Mode = json ? .json : (Terminal.isTerminal(2) ? .bar : .plain)
         let reporter = UploadReporter(mode: mode, plainInterval: progressInterval)
+        let importOutput = ImportOutput(json: json, code: UploadImportExit.code)
         let request: UploadRequest
         let session: OSSSession
         let journal: UploadJournal
         let settings: HoistSettings
+        var chain: UploadImportChain?
         do {
             settings = try oss.settings(.init(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
                                               giveUpAfter: giveUpAfter.flatMap(DurationText.parse)))
@@ -82,6 +102,15 @@ struct UploadCommand: AsyncParsableCommand {
             } catch {
                 throw UsageFailure(String(describing: error))
             }
+            if importOptions.importImage {
+                // Before any byte goes out: a bad manifest or image must not cost an upload.
+                do {
+                    chain = try UploadImportChain(options: importOptions, file: path, location: request.location,
+                                                  settings: settings, configPath: oss.config, output: importOutput)
+                } catch {
+                    throw importOutput.fail(error)
+                }
+            }
             session = try OSSSession(settings: settings)
             journal = try settings.openJournal()
         } catch let failure as UsageFailure {
@@ -96,18 +125,28 @@ struct UploadCommand: AsyncParsableCommand {
         let policy = RetryPolicy(giveUpAfter: settings.giveUpAfter)
         let engine = ResumableUpload(client: session.client, journal: journal, policy: policy,
                                      onEvent: { reporter.handle($0) })
-        let work = Task { try await engine.run(request) }
+        let work = Task { () async throws -> ExitCode? in
+            try await chain?.refuseEndedImport(journal: journal, file: request.sourcePath, location: request.location)
+            let summary = try await engine.run(request)
+            reporter.finish(summary)
+            // One job ties both phases: the import continues the job the upload verified.
+            return try await chain?.run(jobId: summary.jobId, transport: session.transport, journal: journal)
+        }
         let trap = SignalTrap { _ in work.cancel() }
         let result = await work.result
-        _ = trap.signalReceived
         switch result {
-        case .success(let summary):
-            reporter.finish(summary)
-        case .failure(let error):
-            let failure = error as? UploadFailure ?? .local(String(describing: error))
+        case .success(let exit):
+            if let exit, exit.rawValue != 0 { throw exit }
+        case .failure(let failure as UploadFailure):
             let code = HoistExit.code(for: failure.category)
             reporter.fail(failure.description, category: failure.category.rawValue, exitCode: code)
             throw ExitCode(code)
+        case .failure(let error) where trap.signalReceived != nil || error is CancellationError:
+            reporter.fail("stopped while importing; the import goes on in ECS, run the same command again to follow it",
+                          category: UploadFailure.Category.interrupted.rawValue, exitCode: HoistExit.interrupted)
+            throw ExitCode(HoistExit.interrupted)
+        case .failure(let error):
+            throw importOutput.fail(error)
         }
     }
 

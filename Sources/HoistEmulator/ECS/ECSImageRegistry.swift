@@ -11,8 +11,9 @@ final class ECSImageRegistry: Sendable {
     private struct State {
         var settings: ECSEmulatorSettings
         var counters = ECSCounterSnapshot()
-        /// By image id, in creation order of ids kept separately for stable listings.
+        /// By image id.
         var records: [String: ECSImportRecord] = [:]
+        /// Image ids in creation order, so listings are stable.
         var order: [String] = []
         var imageByTask: [String: String] = [:]
         var imageByToken: [String: String] = [:]

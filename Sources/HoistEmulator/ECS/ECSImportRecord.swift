@@ -81,7 +81,8 @@ struct ECSImportRecord: Sendable {
     /// Whether a listing still shows the image: cancelled imports vanish.
     var isListed: Bool { cancelled == nil }
 
-    /// GiB of the system disk: the requested size, else the image's virtual size rounded up.
+    /// GiB of the system disk: the requested size, else the image's virtual size rounded up, else
+    /// (discard mode, nothing to probe) 40, a typical system disk.
     var sizeGiB: Int {
         if let size = request.diskDeviceMappings.first?.diskImageSize { return size }
         if let virtual = virtualSizes[1] { return max(1, ImportImageDiskSizeLimits.minimumGiB(forVirtualSize: virtual)) }

@@ -50,6 +50,7 @@ extension ECSService {
         let taskId = try call.required("TaskId")
         guard let record = registry.record(taskId: taskId), record.regionId == regionId else { throw ECSError.taskNotFound }
         let state = record.state(at: now)
+        // `Processing` and `Failed` are documented; `Success` for a finished step is not confirmed.
         let operationStatus: String
         switch state.taskStatus {
         case .processing: operationStatus = "Processing"

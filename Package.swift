@@ -51,6 +51,7 @@ let package = Package(
                 "HoistCore",
                 "HoistEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Micro benchmarks of the hot kernels (run in release; see benchmarks/README.md).

@@ -2,7 +2,8 @@ import Foundation
 import HoistCore
 
 /// How to run an emulator. Defaults suit tests: loopback, a free port, a temporary data
-/// directory removed at shutdown, strict signatures, OSS's real 100 KiB minimum part size.
+/// directory removed at shutdown, strict signatures (OSS and ECS check the same `accessKeys`),
+/// OSS's real 100 KiB minimum part size, 5-second ECS imports.
 public struct EmulatorConfig: Sendable {
     /// Where object and part bytes go.
     public enum Storage: Sendable, Equatable {
@@ -37,11 +38,13 @@ public struct EmulatorConfig: Sendable {
     public var discardComputesMD5: Bool
     /// Event loop threads; 0 means one per core.
     public var eventLoopThreads: Int
+    /// The emulated ECS import API: import duration, RAM-role switch, failing imports.
+    public var ecs: ECSEmulatorSettings
 
     public init(host: String = "127.0.0.1", port: Int = 0, storage: Storage = .temporaryDirectory, buckets: [String] = [],
                 accessKeys: [OSSAccessKey] = [], region: String = "cn-hangzhou", minPartSize: Int = 102_400,
                 authentication: Bool = true, faults: FaultSettings = FaultSettings(), discardComputesMD5: Bool = false,
-                eventLoopThreads: Int = 0) {
+                eventLoopThreads: Int = 0, ecs: ECSEmulatorSettings = ECSEmulatorSettings()) {
         self.host = host
         self.port = port
         self.storage = storage
@@ -53,5 +56,6 @@ public struct EmulatorConfig: Sendable {
         self.faults = faults
         self.discardComputesMD5 = discardComputesMD5
         self.eventLoopThreads = eventLoopThreads
+        self.ecs = ecs
     }
 }

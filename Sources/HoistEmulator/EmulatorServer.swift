@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The OSS (and later ECS) emulator: an HTTP/1.1 server on SwiftNIO.
+/// The OSS and ECS emulator: an HTTP/1.1 server on SwiftNIO, both APIs on one port.
 ///
 /// Start one per test on port 0, drive it over real HTTP, and use `faults`, `counters` and the
 /// upload controls in-process; or run it as `hoist emulator` and use the admin endpoint
@@ -18,8 +18,10 @@ public final class EmulatorServer: Sendable {
     public let baseURL: String
     /// Live fault rules.
     public let faults: FaultInjector
-    /// Live request counters.
+    /// Live request counters (per operation; ECS actions count under their `Action` name).
     public let counters: EmulatorCounters
+    /// The emulated ECS: settings, imported images, ECS counters.
+    public let ecs: ECSControl
     /// Where bytes are stored; nil in discard mode.
     public let dataDirectory: String?
 
@@ -63,8 +65,15 @@ public final class EmulatorServer: Sendable {
             ? makeAuthenticator(config) : OpenAccess()
         let oss = OSSService(store: store, blobs: blobs, authenticator: authenticator, counters: counters,
                              region: config.region, minPartSize: Int64(config.minPartSize), logger: logger)
-        // Order matters: the first service that claims a request gets it; OSS takes the rest.
-        let router = ServiceRouter(services: [AdminService(faults: faults, counters: counters, uploads: uploads), oss])
+        let registry = ECSImageRegistry(settings: config.ecs)
+        let ecs = ECSControl(registry: registry, clock: { faults.now })
+        let ecsService = ECSService(registry: registry, store: store, probe: ECSObjectProbe(blobs: blobs),
+                                    authenticator: ECSAuthenticator(keys: config.accessKeys, enabled: config.authentication),
+                                    region: config.region, logger: logger)
+        // Order matters: the first service that claims a request gets it. ECS claims only RPC
+        // requests (Action / x-acs-action), so it goes before OSS, which takes the rest.
+        let admin = AdminService(faults: faults, counters: counters, uploads: uploads, ecs: ecs)
+        let router = ServiceRouter(services: [admin, ecsService, oss])
         let connection = Connection(router: router, faults: faults, counters: counters, logger: logger)
 
         let channel = try await ServerBootstrap(group: group)
@@ -97,19 +106,20 @@ public final class EmulatorServer: Sendable {
         }
         let port = channel.channel.localAddress?.port ?? config.port
         let shownHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
-        return EmulatorServer(port: port, baseURL: "http://\(shownHost):\(port)", faults: faults, counters: counters,
+        return EmulatorServer(port: port, baseURL: "http://\(shownHost):\(port)", faults: faults, counters: counters, ecs: ecs,
                               dataDirectory: root, group: group, pool: pool, serverChannel: channel.channel,
                               serving: serving, uploadControl: uploads,
                               removeDataOnShutdown: config.storage == .temporaryDirectory)
     }
 
-    private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, dataDirectory: String?,
+    private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, ecs: ECSControl, dataDirectory: String?,
                  group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, serverChannel: any Channel,
                  serving: Task<Void, Never>, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
         self.port = port
         self.baseURL = baseURL
         self.faults = faults
         self.counters = counters
+        self.ecs = ecs
         self.dataDirectory = dataDirectory
         self.group = group
         self.pool = pool

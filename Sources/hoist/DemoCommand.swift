@@ -1,7 +1,96 @@
 import ArgumentParser
+import Foundation
+import HoistCore
+import HoistEmulator
+import Logging
 
-/// PLACEHOLDER replaced below.
+/// `hoist demo`: the product end to end on this machine, against the embedded emulator.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Run the whole pipeline against the built-in emulator.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole pipeline against the built-in emulator (nothing leaves this machine).",
+        discussion: """
+        Starts the OSS emulator on loopback with signature checks on, generates a disk image in a \
+        watch folder, and uploads it with the real engine: parallel parts, the durable journal and \
+        CRC-64 checks. To show what the journal is for, the network is made unreliable (a share \
+        of part uploads fail with 500 and are retried on their own) and the upload is stopped \
+        halfway, then resumed: parts already safe are not sent again. Finally the object's CRC-64 \
+        is compared with the CRC of the local file.
+
+        Example:
+          hoist demo --size 512MiB --part-size 16MiB
+        """)
+
+    @Option(help: ArgumentHelp("Size of the generated image.", valueName: "size"))
+    var size = "256MiB"
+
+    @Option(help: ArgumentHelp("Part size.", valueName: "size"))
+    var partSize = "8MiB"
+
+    @Option(help: ArgumentHelp("Parts in flight.", valueName: "n"))
+    var parallel = 8
+
+    @Option(help: ArgumentHelp("Share of part uploads that fail with 500 (0 to 0.5).", valueName: "rate"))
+    var failureRate = 0.1
+
+    @Flag(help: "Keep the demo's folder (image, journal, emulator data) instead of removing it.")
+    var keep = false
+
+    func validate() throws {
+        guard ByteCount.parse(size) != nil, ByteCount.parse(partSize) != nil else {
+            throw ValidationError("sizes look like 256MiB or 8MiB")
+        }
+        guard (0...0.5).contains(failureRate) else { throw ValidationError("--failure-rate must be 0 to 0.5") }
+        guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1 to 64") }
+    }
+
+    func run() async throws {
+        let folder = try DemoFolder.make()
+        defer { if !keep { folder.remove() } }
+        let out = DemoNarration()
+        out.title("hoist demo: upload a disk image to OSS, resumably and verified (all on loopback)")
+
+        let credentials = Credentials(accessKeyId: "LTAIdemoAccessKeyId", accessKeySecret: "demo-secret-never-printed")
+        let server = try await EmulatorServer.start(EmulatorConfig(
+            storage: .directory(folder.path("emulator")), buckets: ["images"],
+            accessKeys: [OSSAccessKey(id: credentials.accessKeyId, secret: credentials.accessKeySecret)]),
+            logger: Logger(label: "hoist.demo.emulator", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { Task { try? await server.shutdown() } }
+        out.step("emulator", "OSS on \(server.baseURL), bucket \"images\", V4 signatures checked")
+
+        let image = folder.path("incoming/build-42.raw")
+        let imageSize = ByteCount.parse(size)!
+        let localCRC = try DemoImage.write(to: image, size: imageSize)
+        out.step("image", "\(image) (\(ByteCount.format(imageSize)), raw) dropped into the watch folder")
+
+        let transport = try Transport(options: { var o = TransportOptions(); o.maxHostConnections = parallel + 2; return o }())
+        defer { transport.shutdown() }
+        let client = try OSSClient(endpoint: OSSEndpoint(server.baseURL)!, credentials: credentials,
+                                   transport: transport, version: .v4, region: "cn-hangzhou")
+        let journal = try UploadJournal.open(in: StateDirectory.resolve(override: folder.path("state")).create())
+        let request = UploadRequest(sourcePath: image, location: ObjectLocation(bucket: "images", key: "builds/build-42.raw"),
+                                    partSize: ByteCount.parse(partSize)!, parallel: parallel,
+                                    endpoint: server.baseURL)
+        server.faults.addError(ErrorFault(operation: "UploadPart", rate: failureRate, status: 500))
+        out.step("network", "\(Int(failureRate * 100))% of part uploads now fail with 500 InternalError")
+
+        out.step("upload", "\(request.location), \(ByteCount.format(request.partSize)) parts, \(parallel) in flight")
+        let first = try await DemoUpload.run(request, client: client, journal: journal, stopAtHalf: true)
+        out.detail("stopped at \(first.partsDone) of \(first.partCount) parts, as Ctrl-C, kill -9 or a reboot would")
+
+        out.step("resume", "the same upload again: the journal knows which parts are safe")
+        let second = try await DemoUpload.run(request, client: client, journal: journal, stopAtHalf: false)
+        guard let outcome = second.outcome else { throw GeneralFailure("the resumed upload did not finish") }
+        out.detail("\(outcome.partsAlreadySafe) parts were already safe and not sent again; \(outcome.partsSent) sent now, \(outcome.retries) retries")
+
+        let head = try await client.headObject(bucket: "images", key: request.location.key)
+        let receipts = server.counters.snapshot().parts.filter { $0.status == 200 }
+        let resent = receipts.count - Set(receipts.map(\.partNumber)).count
+        out.step("verify", "object CRC-64 \(head.crc64.map(String.init) ?? "?") == local file CRC-64 \(localCRC): \(head.crc64 == localCRC ? "match" : "MISMATCH")")
+        out.detail("parts the server received twice: \(resent) (in flight when the upload stopped)")
+        out.done(head.crc64 == localCRC ? "the image is in OSS, intact" : "CRC mismatch")
+        if keep { out.detail("demo files kept in \(folder.root)") }
+        try await server.shutdown()
+        if head.crc64 != localCRC { throw ExitCode(HoistExit.integrity) }
+    }
 }

@@ -7,16 +7,25 @@ import Logging
 import Glibc
 #endif
 
-/// `hoist emulator`: runs the local OSS emulator until SIGTERM/SIGINT.
+/// `hoist emulator`: runs the local OSS and ECS emulator until SIGTERM/SIGINT.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Run the local OSS emulator (the ground truth for tests and benchmarks).",
+        abstract: "Run the local OSS and ECS emulator (the ground truth for tests and benchmarks).",
         discussion: """
         Serves the OSS multipart API over HTTP/1.1 with real XML, error codes,
         CRC-64 headers and strict V1/V4 signature checks. Address buckets
         path-style (http://127.0.0.1:PORT/BUCKET/KEY) or virtual-hosted
-        (Host: BUCKET.anything). When ready it prints exactly one stdout line:
+        (Host: BUCKET.anything).
+
+        The same port serves the ECS RPC API an image import uses (ImportImage,
+        DescribeImages, DescribeTasks, DescribeTaskAttribute, CancelTask): point
+        an ECS client's endpoint at http://127.0.0.1:PORT. Both ECS signatures
+        (ACS3-HMAC-SHA256 and RPC v1 HMAC-SHA1) are checked against the same
+        keys as OSS. ImportImage reads the object from this emulator's buckets;
+        the image then goes Creating -> Available over --ecs-import-seconds.
+
+        When ready it prints exactly one stdout line:
 
           hoist-emulator listening on http://127.0.0.1:PORT
 
@@ -33,6 +42,13 @@ struct EmulatorCommand: AsyncParsableCommand {
           GET    /_hoist/admin/uploads       open uploads and their parts
           POST   /_hoist/admin/uploads/ID/expire
           POST   /_hoist/admin/uploads/ID/delete-parts   {"parts":[1,3]}
+          GET    /_hoist/admin/ecs           ECS settings, counters and images
+          GET|PUT|POST /_hoist/admin/ecs/settings   e.g. {"importSeconds":2}
+          POST   /_hoist/admin/ecs/import-role/revoke   (and .../grant)
+          GET    /_hoist/admin/ecs/images
+          POST   /_hoist/admin/ecs/images/IMAGE_ID/fail  {"reason":"..."}
+          DELETE /_hoist/admin/ecs/images/IMAGE_ID
+          GET    /_hoist/admin/ecs/counters  imports, images created, replays
 
         Examples:
           hoist emulator --port 9000 --bucket images \\
@@ -41,6 +57,8 @@ struct EmulatorCommand: AsyncParsableCommand {
           hoist emulator --no-auth --bucket b \\
               --fail UploadPart:0.1:500:InternalError \\
               --latency CompleteMultipartUpload:2000
+          hoist emulator --no-auth --bucket images \\
+              --ecs-import-seconds 30 --ecs-fail-imports 1
         """
     )
 
@@ -106,6 +124,32 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Server clock offset in seconds (simulates client clock skew).")
     var clockSkew: Double = 0
 
+    @Option(help: ArgumentHelp("Seconds an ECS import takes from Creating 0% to Available 100%.", valueName: "seconds"))
+    var ecsImportSeconds: Double = 5
+
+    @Option(help: ArgumentHelp("Seconds a new ECS image first spends Waiting (queued); 0 skips the state.", valueName: "seconds"))
+    var ecsWaitingSeconds: Double = 0
+
+    @Flag(help: "The account lacks the RAM role AliyunECSImageImportDefaultRole: ImportImage answers 403 NoSetRoletoECSServiceAcount.")
+    var ecsNoImportRole = false
+
+    @Option(help: ArgumentHelp("The next N ECS imports end in CreateFailed halfway through.", valueName: "n"))
+    var ecsFailImports: Int = 0
+
+    @Option(help: ArgumentHelp("ErrorCode:ErrorMsg reported by imports failed through --ecs-fail-imports or the admin endpoint.",
+                               valueName: "code:message"))
+    var ecsFailureReason: String?
+
+    @Option(help: ArgumentHelp("DiskImageSize ranges ImportImage enforces: current (1-2048 GiB), intermediate (5-500/5-2000) or legacy (5-500/5-1000).",
+                               valueName: "range"))
+    var ecsDiskSizeRange: String = "current"
+
+    @Flag(help: "Accept Format=VMDK in ImportImage (an invitational preview on the real service).")
+    var ecsAcceptVmdk = false
+
+    @Flag(help: "Do not read stored objects to check ImportImage's Format and DiskImageSize against the image bytes.")
+    var ecsNoFormatCheck = false
+
     func validate() throws {
         if accessKeyIds.count != accessKeySecrets.count {
             throw ValidationError("Give one --access-key-secret for every --access-key-id.")
@@ -115,6 +159,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         if discard && data != nil { throw ValidationError("--discard and --data exclude each other.") }
         _ = try faultSettings()
+        _ = try ecsSettings()
     }
 
     func run() async throws {
@@ -125,7 +170,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             host: host, port: port,
             storage: discard ? .discard : data.map { .directory($0) } ?? .temporaryDirectory,
             buckets: buckets, accessKeys: keys, region: region, minPartSize: minPartSize,
-            authentication: !noAuth, faults: try faultSettings(), discardComputesMD5: discardMd5)
+            authentication: !noAuth, faults: try faultSettings(), discardComputesMD5: discardMd5, ecs: try ecsSettings())
         let server = try await EmulatorServer.start(config)
         // Written straight to fd 1 (unbuffered), so a parent reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data("hoist-emulator listening on \(server.baseURL)\n".utf8))
@@ -158,6 +203,25 @@ struct EmulatorCommand: AsyncParsableCommand {
             s.resets.append(ResetFault(operation: f[0], afterBytes: Int64(try Self.int(f[1], spec)), count: try f.count > 2 ? Self.int(f[2], spec) : nil))
         }
         if let bandwidth { s.bandwidth = BandwidthFault(bytesPerSecond: bandwidth, scope: bandwidthPerConnection ? .connection : .global) }
+        return s
+    }
+
+    func ecsSettings() throws -> ECSEmulatorSettings {
+        guard let range = ECSEmulatorSettings.DiskSizeRange(rawValue: ecsDiskSizeRange) else {
+            throw ValidationError("--ecs-disk-size-range must be current, intermediate or legacy.")
+        }
+        guard ecsImportSeconds >= 0, ecsWaitingSeconds >= 0, ecsFailImports >= 0 else {
+            throw ValidationError("--ecs-import-seconds, --ecs-waiting-seconds and --ecs-fail-imports must not be negative.")
+        }
+        var s = ECSEmulatorSettings(importSeconds: ecsImportSeconds, waitingSeconds: ecsWaitingSeconds,
+                                    importRoleMissing: ecsNoImportRole, failNextImports: ecsFailImports,
+                                    diskSizeRange: range, acceptsPreviewFormats: ecsAcceptVmdk, checksImageFormat: !ecsNoFormatCheck)
+        if let reason = ecsFailureReason {
+            let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
+            guard let code = parts.first, !code.isEmpty else { throw ValidationError("--ecs-failure-reason expects CODE[:MESSAGE].") }
+            s.failureCode = code
+            if parts.count > 1 { s.failureMessage = parts[1] }
+        }
         return s
     }
 

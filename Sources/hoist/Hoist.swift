@@ -7,9 +7,17 @@ struct Hoist: AsyncParsableCommand {
         commandName: "hoist",
         abstract: "Upload VM disk images to Alibaba Cloud OSS and import them as ECS custom images.",
         discussion: """
-        Hoist splits an image into parts, uploads them in parallel with OSS multipart upload,
-        checkpoints every verified part in a durable journal so an interrupted upload resumes
+        Hoist splits an image into parts, uploads them in parallel with OSS multipart upload, \
+        checkpoints every verified part in a durable journal so an interrupted upload resumes \
         where it stopped, checks CRC-64 end to end, and imports the object with ECS ImportImage.
+
+        Try it without a cloud account:
+          hoist demo
+
+        Upload, then import:
+          export ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=...
+          hoist upload disk.qcow2 oss://my-bucket/images/ --region cn-hangzhou
+          hoist import oss://my-bucket/images/disk.qcow2 --image-name build-42 --platform Ubuntu --wait
         """,
         version: HoistVersion.string,
         subcommands: [

@@ -17,6 +17,8 @@ import NIOHTTP1
 /// - `POST /_hoist/admin/uploads/<uploadId>/expire` → the upload vanishes (`NoSuchUpload` after)
 /// - `POST /_hoist/admin/uploads/<uploadId>/delete-parts` with optional `{"parts":[1,3]}` →
 ///   drops those stored parts (all when no body)
+/// - `/_hoist/admin/ecs/...` → the emulated ECS (settings, images, RAM role, failures, counters);
+///   see `AdminService+ECS.swift`
 ///
 /// Example: `curl -X POST localhost:9000/_hoist/admin/faults -d '{"errors":[{"operation":"UploadPart","rate":0.1}]}'`
 struct AdminService: EmulatorService {
@@ -25,6 +27,7 @@ struct AdminService: EmulatorService {
     let faults: FaultInjector
     let counters: EmulatorCounters
     let uploads: UploadControl
+    let ecs: ECSControl
 
     var isSubjectToFaults: Bool { false }
 
@@ -47,6 +50,9 @@ struct AdminService: EmulatorService {
             if route.count == 3, route[0] == "uploads", request.method == .POST {
                 return try await uploadAction(id: route[1], action: route[2], payload: payload)
             }
+            if route.first == "ecs" {
+                return try ecsRoute(request.method, Array(route.dropFirst()), payload: payload)
+            }
             switch (request.method, route.joined(separator: "/")) {
             case (.GET, "health"):
                 return Self.json(["status": "ok"])
@@ -62,10 +68,11 @@ struct AdminService: EmulatorService {
                 faults.clear()
                 return Self.json(faults.settings)
             case (.GET, "counters"):
-                return Self.json(counters.snapshot())
+                return Self.json(AdminCounters(requests: counters.snapshot(), ecs: ecs.counters()))
             case (.DELETE, "counters"), (.POST, "counters/reset"):
                 counters.reset()
-                return Self.json(counters.snapshot())
+                ecs.resetCounters()
+                return Self.json(AdminCounters(requests: counters.snapshot(), ecs: ecs.counters()))
             case (.GET, "uploads"):
                 return Self.json(uploads.list())
             default:

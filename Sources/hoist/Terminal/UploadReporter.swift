@@ -50,6 +50,11 @@ final class UploadReporter: @unchecked Sendable {
         }
     }
 
+    /// Removes the progress bar, for a caller that ends the run on purpose and says so itself.
+    func clear() {
+        lock.withLock { clearBar() }
+    }
+
     // MARK: - Rendering (called with the lock held)
 
     private func json(_ event: UploadEvent) {

@@ -1,0 +1,89 @@
+import Foundation
+import HoistCore
+
+/// One run of the real engine for the demo, rendered with the same reporter as `hoist upload`,
+/// optionally stopped once half the parts are safe.
+enum DemoUpload {
+    struct Result {
+        var partsDone = 0
+        var partCount = 0
+        var outcome: UploadOutcome?
+    }
+
+    static func run(_ request: UploadRequest, client: OSSClient, journal: UploadJournal,
+                    stopAtHalf: Bool) async throws -> Result {
+        let reporter = UploadReporter(mode: Terminal.isTerminal(2) ? .bar : .plain, plainInterval: 1)
+        let tally = PartTally()
+        let engine = ResumableUpload(client: client, journal: journal, onEvent: { event in
+            reporter.handle(event)
+            tally.record(event)
+        })
+        let upload = Task { try await engine.run(request) }
+        if stopAtHalf {
+            while !tally.reachedHalf && !tally.finished {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            upload.cancel()
+        }
+        var result = Result()
+        switch await upload.result {
+        case .success(let outcome):
+            reporter.finish(outcome)
+            result.outcome = outcome
+        case .failure(let error):
+            guard stopAtHalf, (error as? UploadFailure)?.category == .interrupted else { throw error }
+            reporter.clear()
+        }
+        (result.partsDone, result.partCount) = tally.counts
+        return result
+    }
+}
+
+/// Counts parts as the engine reports them, from the engine's threads.
+final class PartTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private var total = 0
+    private var ended = false
+
+    func record(_ event: UploadEvent) {
+        lock.withLock {
+            switch event {
+            case .started(let start): total = start.partCount; done = start.safeParts
+            case .partDone: done += 1
+            case .verified, .alreadyUploaded: ended = true
+            default: break
+            }
+        }
+    }
+
+    var counts: (Int, Int) { lock.withLock { (done, total) } }
+    var reachedHalf: Bool { lock.withLock { total > 0 && done * 2 >= total } }
+    var finished: Bool { lock.withLock { ended } }
+}
+
+/// The demo's scratch folder: image, journal and emulator data.
+struct DemoFolder {
+    let root: String
+
+    static func make() throws -> DemoFolder {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hoist-demo-\(UUID().uuidString.prefix(8))").path
+        for sub in ["incoming", "state", "emulator"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
+        }
+        return DemoFolder(root: root)
+    }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+/// The demo's own lines on stdout, numbered steps with indented details.
+struct DemoNarration {
+    func title(_ text: String) { StandardOutput.write("\(text)\n\n") }
+    func step(_ name: String, _ text: String) {
+        StandardOutput.write("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(text)\n")
+    }
+    func detail(_ text: String) { StandardOutput.write("            \(text)\n") }
+    func done(_ text: String) { StandardOutput.write("\n  done: \(text)\n") }
+}

@@ -31,7 +31,7 @@ struct ECSImportTests {
     }
 
     @Test func waitingComesBeforeCreatingWhenConfigured() async throws {
-        try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 0.5, waitingSeconds: 0.6)) { ecs in
+        try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 1, waitingSeconds: 3)) { ecs in
             let started = try await ecs.importRaw()
             let seen = try await ecs.follow(started.imageId, interval: 0.05)
             let states = seen.map(\.status)

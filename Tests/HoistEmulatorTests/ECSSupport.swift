@@ -15,7 +15,7 @@ struct ECSHarness {
     let server: EmulatorServer
     let transport: Transport
 
-    static func with(_ settings: ECSEmulatorSettings = ECSEmulatorSettings(importSeconds: 1.5), authentication: Bool = true,
+    static func with(_ settings: ECSEmulatorSettings = ECSEmulatorSettings(importSeconds: 4), authentication: Bool = true,
                      _ body: (ECSHarness) async throws -> Void) async throws {
         let config = EmulatorConfig(buckets: [bucket], accessKeys: [
             OSSAccessKey(id: key.accessKeyId, secret: key.accessKeySecret),

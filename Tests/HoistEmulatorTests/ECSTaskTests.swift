@@ -61,7 +61,7 @@ struct ECSTaskTests {
     }
 
     @Test func describeTaskAttributeReportsProgressAndItems() async throws {
-        try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 2)) { ecs in
+        try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 20)) { ecs in
             let started = try await ecs.importRaw()
             try await Task.sleep(nanoseconds: 600_000_000)
             let task = try await ecs.client().describeTaskAttribute(taskId: started.taskId)

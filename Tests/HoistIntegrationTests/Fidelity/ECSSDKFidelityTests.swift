@@ -14,7 +14,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func officialECSSDKAgreesWithTheEmulator() async throws {
-        let python = try PythonSDKEnvironment.python()
+        let python = try await PythonSDKEnvironment.python()
         // Short imports keep the run quick; long enough that "right after ImportImage" is Creating.
         let server = try await EmulatorServer.start(EmulatorConfig(buckets: ["fidelity"], accessKeys: [Self.key, Self.sts],
                                                                    ecs: ECSEmulatorSettings(importSeconds: 2)))
@@ -31,19 +31,5 @@ import Testing
         try await server.shutdown()
         if case .failure(let error) = result { Issue.record("\(error)") }
         #expect(counters.idempotentReplays == 1, "the SDK's ClientToken retry created no second image")
-    }
-}
-
-extension PythonSDKEnvironment {
-    /// `run` on a thread of its own. `run` blocks until the script exits; on the cooperative pool
-    /// that takes away a thread the in-process emulator needs to answer the script, and on a
-    /// 2-core machine two such tests at once leave it none (every SDK call then times out).
-    static func runOffThePool(_ executable: String, _ arguments: [String],
-                              environment: [String: String]) async -> Result<String, any Error> {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: Result { try run(executable, arguments, environment: environment) })
-            }
-        }
     }
 }

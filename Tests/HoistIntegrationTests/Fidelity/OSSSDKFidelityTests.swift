@@ -12,7 +12,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func officialOSSSDKsAgreeWithTheEmulator() async throws {
-        let python = try PythonSDKEnvironment.python()
+        let python = try await PythonSDKEnvironment.python()
         let server = try await EmulatorServer.start(EmulatorConfig(buckets: ["fidelity"], accessKeys: [Self.key, Self.sts]))
 
         let script = PythonSDKEnvironment.scriptsDirectory.appendingPathComponent("oss_sdk_fidelity.py").path
@@ -22,7 +22,7 @@ import Testing
             "HOIST_STS_AK": Self.sts.id, "HOIST_STS_SK": Self.sts.secret, "HOIST_STS_TOKEN": Self.sts.securityToken!,
             "NO_PROXY": "*", "no_proxy": "*",
         ]
-        let result = Result { try PythonSDKEnvironment.run(python, [script], environment: environment) }
+        let result = await PythonSDKEnvironment.runOffThePool(python, [script], environment: environment)
         try await server.shutdown()
         if case .failure(let error) = result { Issue.record("\(error)") }
     }

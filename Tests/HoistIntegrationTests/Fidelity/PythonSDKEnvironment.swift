@@ -17,18 +17,40 @@ enum PythonSDKEnvironment {
 
     static var scriptsDirectory: URL { packageRoot.appendingPathComponent("Tests/Fidelity") }
 
-    /// Returns the venv's python, creating the venv under a lock if needed.
-    static func python() throws -> String {
+    /// Returns the venv's python, creating the venv if needed. Several suites ask at once, so the
+    /// check-and-create runs under an exclusive lock, off the cooperative pool.
+    static func python() async throws -> String {
+        try await offThePool { try pythonHoldingLock() }.get()
+    }
+
+    private static func pythonHoldingLock() throws -> String {
         let venv = packageRoot.appendingPathComponent(".build/fidelity-venv")
         let python = venv.appendingPathComponent("bin/python").path
         let marker = venv.appendingPathComponent(".complete-" + packages.joined(separator: ",")).path
+        try FileManager.default.createDirectory(at: venv.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = open(venv.path + ".lock", O_CREAT | O_RDWR, 0o644)
+        guard lock >= 0, flock(lock, LOCK_EX) == 0 else { throw CommandFailure(command: "lock", status: errno, output: "") }
+        defer { close(lock) }
         if FileManager.default.fileExists(atPath: marker) { return python }
 
-        try FileManager.default.createDirectory(at: venv.deletingLastPathComponent(), withIntermediateDirectories: true)
         try run("/usr/bin/env", ["python3", "-m", "venv", "--clear", venv.path])
         try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
         _ = FileManager.default.createFile(atPath: marker, contents: Data())
         return python
+    }
+
+    /// `run` on a thread of its own. `run` blocks until the script exits; on the cooperative pool
+    /// that takes away a thread the in-process emulator needs to answer the script, and on a
+    /// 2-core machine two such tests at once leave it none (every SDK call then times out).
+    static func runOffThePool(_ executable: String, _ arguments: [String],
+                              environment: [String: String]) async -> Result<String, any Error> {
+        await offThePool { try run(executable, arguments, environment: environment) }
+    }
+
+    private static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Result { try body() }) }
+        }
     }
 
     /// Runs a command to completion; throws with its output when it fails.

@@ -14,8 +14,9 @@ struct DemoCommand: AsyncParsableCommand {
         watch folder, and uploads it with the real engine: parallel parts, the durable journal and \
         CRC-64 checks. To show what the journal is for, the network is made unreliable (a share \
         of part uploads fail with 500 and are retried on their own) and the upload is stopped \
-        halfway, then resumed: parts already safe are not sent again. Finally the object's CRC-64 \
-        is compared with the CRC of the local file.
+        halfway, then resumed: parts already safe are not sent again. The object's CRC-64 is \
+        compared with the CRC of the local file, and the object is imported as an ECS custom \
+        image with ImportImage, exactly once, and followed until it is Available.
 
         Example:
           hoist demo --size 512MiB --part-size 16MiB
@@ -33,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Share of part uploads that fail with 500 (0 to 0.5).", valueName: "rate"))
     var failureRate = 0.1
 
+    @Option(help: ArgumentHelp("How long the emulated ECS import takes, in seconds.", valueName: "seconds"))
+    var importSeconds = 6.0
+
     @Flag(help: "Keep the demo's folder (image, journal, emulator data) instead of removing it.")
     var keep = false
 
@@ -48,15 +52,17 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = try DemoFolder.make()
         defer { if !keep { folder.remove() } }
         let out = DemoNarration()
-        out.title("hoist demo: upload a disk image to OSS, resumably and verified (all on loopback)")
+        out.title("hoist demo: a disk image from a watch folder to an ECS custom image (all on loopback)")
 
         let credentials = Credentials(accessKeyId: "LTAIdemoAccessKeyId", accessKeySecret: "demo-secret-never-printed")
-        let server = try await EmulatorServer.start(EmulatorConfig(
+        var emulator = EmulatorConfig(
             storage: .directory(folder.path("emulator")), buckets: ["images"],
-            accessKeys: [OSSAccessKey(id: credentials.accessKeyId, secret: credentials.accessKeySecret)]),
-            logger: Logger(label: "hoist.demo.emulator", factory: { _ in SwiftLogNoOpLogHandler() }))
+            accessKeys: [OSSAccessKey(id: credentials.accessKeyId, secret: credentials.accessKeySecret)])
+        emulator.ecs.importSeconds = importSeconds
+        let server = try await EmulatorServer.start(emulator, logger: Logger(label: "hoist.demo.emulator",
+                                                                             factory: { _ in SwiftLogNoOpLogHandler() }))
         defer { Task { try? await server.shutdown() } }
-        out.step("emulator", "OSS on \(server.baseURL), bucket \"images\", V4 signatures checked")
+        out.step("emulator", "OSS and ECS on \(server.baseURL), bucket \"images\", signatures checked")
 
         let image = folder.path("incoming/build-42.raw")
         let imageSize = ByteCount.parse(size)!
@@ -87,10 +93,21 @@ struct DemoCommand: AsyncParsableCommand {
         let receipts = server.counters.snapshot().parts.filter { $0.status == 200 }
         let resent = receipts.count - Set(receipts.map(\.partNumber)).count
         out.step("verify", "object CRC-64 \(head.crc64.map(String.init) ?? "?") == local file CRC-64 \(localCRC): \(head.crc64 == localCRC ? "match" : "MISMATCH")")
-        out.detail("parts the server received twice: \(resent) (in flight when the upload stopped)")
-        out.done(head.crc64 == localCRC ? "the image is in OSS, intact" : "CRC mismatch")
+        out.detail("parts the server stored twice: \(resent) (in flight when the upload stopped, so not yet journaled as safe)")
+        guard head.crc64 == localCRC else { throw ExitCode(HoistExit.integrity) }
+
+        out.step("import", "ImportImage once (its ClientToken is journaled first), then follow the task")
+        let imported = try await DemoImport.run(jobId: outcome.jobId, file: image, location: request.location,
+                                                endpoint: server.baseURL, credentials: credentials,
+                                                transport: transport, journal: journal)
+        let calls = server.ecs.counters()
+        out.detail("ImportImage calls: \(calls.importImageCalls), images created: \(calls.imagesCreated)")
         if keep { out.detail("demo files kept in \(folder.root)") }
         try await server.shutdown()
-        if head.crc64 != localCRC { throw ExitCode(HoistExit.integrity) }
+        guard case .available(let record) = imported, let imageId = record.imageId else {
+            out.done("the import did not reach Available")
+            throw ExitCode(HoistExit.failure)
+        }
+        out.done("custom image \(imageId) (build-42) is Available")
     }
 }

@@ -87,3 +87,33 @@ struct DemoNarration {
     func detail(_ text: String) { StandardOutput.write("            \(text)\n") }
     func done(_ text: String) { StandardOutput.write("\n  done: \(text)\n") }
 }
+
+/// The import half of the demo: preflight, ImportImage exactly once, followed to `Available`
+/// with the same tracker `hoist import` uses, rendered as plain lines.
+enum DemoImport {
+    static func run(jobId: String, file: String, location: ObjectLocation, endpoint: String, credentials: Credentials,
+                    transport: Transport, journal: UploadJournal) async throws -> ImportOutcome {
+        let parameters = ImportParameters(imageName: "build-42", description: "imported by hoist demo",
+                                          platform: "Ubuntu", osType: "linux", architecture: "x86_64")
+        let prepared = try ImportPreflight(defaultRegion: "cn-hangzhou")
+            .prepare(parameters, object: OSSObjectLocation(bucket: location.bucket, key: location.key), sourceFile: file)
+        let ecs = ECSClient(configuration: .init(regionId: "cn-hangzhou", endpoint: ECSEndpoint(url: endpoint)),
+                            credentials: credentials, transport: transport)
+        let printer = ImportPrinter()
+        let settings = ImportTracker.Settings(poll: ImportPollSchedule(initial: .seconds(1), factor: 1, maximum: .seconds(1)))
+        let tracker = ImportTracker(journal: journal, ecs: ecs, settings: settings, onEvent: { printer.show($0) })
+        return try await tracker.run(jobId: jobId, request: prepared.request, wait: true)
+    }
+}
+
+/// Prints import events as indented plain lines; events come from the tracker's tasks.
+final class ImportPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var formatter = ImportEventFormatter(style: .plain)
+
+    func show(_ event: ImportEvent) {
+        lock.withLock {
+            if let text = formatter.render(event) { StandardOutput.write("            " + text) }
+        }
+    }
+}

@@ -47,10 +47,21 @@ struct OSSErrorTests {
     @Test func headErrorsMapFromStatus() {
         let missingKey = OSSError(response: Self.response(404, headers: [("x-oss-request-id", "RID"), ("x-oss-ec", "0026-00000001")]), key: "a.img")
         #expect(missingKey.code == "NoSuchKey" && missingKey.requestId == "RID" && missingKey.extra["EC"] == "0026-00000001")
-        #expect(OSSError(response: Self.response(404), key: nil).code == "NoSuchBucket")
-        #expect(OSSError(response: Self.response(403), key: "k").code == "AccessDenied")
-        #expect(OSSError(response: Self.response(502, "<html>bad gateway</html>"), key: "k").code == "InternalError")
-        #expect(OSSError(response: Self.response(503), key: "k").code == "ServiceUnavailable")
+        let rid = [("x-oss-request-id", "RID")]
+        #expect(OSSError(response: Self.response(404, headers: rid), key: nil).code == "NoSuchBucket")
+        #expect(OSSError(response: Self.response(403, headers: rid), key: "k").code == "AccessDenied")
+        #expect(OSSError(response: Self.response(502, "<html>bad gateway</html>", headers: rid), key: "k").code == "InternalError")
+        #expect(OSSError(response: Self.response(503, headers: rid), key: "k").code == "ServiceUnavailable")
+    }
+
+    /// A proxy or another server answering in OSS's place is a network problem to wait out,
+    /// not a missing key that fails the job.
+    @Test func answersWithoutARequestIdAreNotFromOSS() {
+        for status in [404, 403, 502] {
+            let error = OSSError(response: Self.response(status, "<html>not here</html>"), key: "disk.raw")
+            #expect(error.code == OSSError.notFromOSS && error.isRetryable, "\(status)")
+            #expect(error.message.contains("did not come from OSS"))
+        }
     }
 
     @Test func retryClassification() {

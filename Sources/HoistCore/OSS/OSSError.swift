@@ -43,6 +43,13 @@ public struct OSSError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             self.init(code: code, message: root.string("Message") ?? "", requestId: root.string("RequestId") ?? requestId,
                       hostId: root.string("HostId"), httpStatus: response.status, extra: extra, serverDate: date, qosDelay: qos)
+        } else if requestId == nil {
+            // OSS puts a request id on every answer, HEAD included. Without one, something else on
+            // the way answered (a proxy, a captive portal, a wrong endpoint): a network problem to
+            // wait out and to name as such, not a missing key to fail the job on.
+            self.init(code: Self.notFromOSS, message: "HTTP \(response.status) without an OSS request id: the answer "
+                      + "did not come from OSS (a proxy, or another server at this endpoint?)",
+                      requestId: nil, hostId: nil, httpStatus: response.status, serverDate: date, qosDelay: qos)
         } else {
             let (code, message) = Self.codeForStatus(response.status, key: key)
             var extra: [String: String] = [:]
@@ -92,10 +99,13 @@ public struct OSSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Whether repeating the same request can succeed: 5xx, 429, throttling codes, a body the
     /// server timed out on, and clock skew (which needs a corrected clock first, see `isClockSkew`).
+    /// The code given to an answer that carries no sign of coming from OSS.
+    public static let notFromOSS = "NotFromOSS"
+
     public var isRetryable: Bool {
         if httpStatus >= 500 || httpStatus == 429 { return true }
         switch code {
-        case "SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable",
+        case Self.notFromOSS, "SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable",
              "QpsLimitExceeded", "TotalQpsLimitExceeded", "DownloadTrafficRateLimitExceeded",
              "UploadTrafficRateLimitExceeded", "ActiveRequestLimitExceeded":
             return true

@@ -7,7 +7,7 @@ enum UploadMessages {
         switch event {
         case .started(let start):
             let size = ByteCount.approximate(start.totalBytes)
-            let shape = "\(start.partCount) parts of \(ByteCount.format(start.partSize))"
+            let shape = start.partCount == 1 ? "1 part" : "\(start.partCount) parts of \(ByteCount.format(start.partSize))"
             if start.resumed {
                 return "Resuming upload \(start.uploadId ?? "-") of \(size) to \(start.location): "
                     + "\(start.safeParts) of \(start.partCount) parts (\(ByteCount.approximate(start.safeBytes))) "
@@ -59,7 +59,7 @@ enum UploadMessages {
         }
         return "Uploaded \(summary.location): \(ByteCount.approximate(summary.totalBytes)) in "
             + "\(ProgressBar.clock(summary.duration)) (\(ProgressBar.rate(summary.bytesPerSecond))), "
-            + "\(summary.partCount) parts (\(summary.partsAlreadySafe) already safe, \(summary.partsSent) sent), "
+            + "\(summary.partCount) \(summary.partCount == 1 ? "part" : "parts") (\(summary.partsAlreadySafe) already safe, \(summary.partsSent) sent), "
             + "\(ByteCount.approximate(summary.bytesSent)) sent, \(ByteCount.approximate(summary.bytesResent)) re-sent, "
             + "\(summary.retries) retries, CRC-64 \(summary.crc64.map(String.init) ?? "-")"
     }

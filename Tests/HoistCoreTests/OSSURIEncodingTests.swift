@@ -5,25 +5,33 @@ import Testing
 @Suite("OSS URI encoding and dates")
 struct OSSURIEncodingTests {
     @Test func encodeKeepsUnreservedOnly() {
-        #expect(OSSURIEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
-        #expect(OSSURIEncoding.encode("a b+c=d/e&f?g*h%") == "a%20b%2Bc%3Dd%2Fe%26f%3Fg%2Ah%25")
-        #expect(OSSURIEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
-        #expect(OSSURIEncoding.encode("ü") == "%C3%BC")
+        #expect(PercentEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
+        #expect(PercentEncoding.encode("a b+c=d/e&f?g*h%") == "a%20b%2Bc%3Dd%2Fe%26f%3Fg%2Ah%25")
+        #expect(PercentEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
+        #expect(PercentEncoding.encode("ü") == "%C3%BC")
     }
 
     @Test func decodePercentOnly() {
-        #expect(OSSURIEncoding.decode("dir%20one%2Fa%2Bb~c%3Dd.raw") == "dir one/a+b~c=d.raw")
-        #expect(OSSURIEncoding.decode("a+b") == "a+b")
-        #expect(OSSURIEncoding.decode("%c3%bc") == "ü")
-        #expect(OSSURIEncoding.decode("%2") == nil)
-        #expect(OSSURIEncoding.decode("%zz") == nil)
-        #expect(OSSURIEncoding.decode("%FF") == nil)
+        #expect(PercentEncoding.decode("dir%20one%2Fa%2Bb~c%3Dd.raw") == "dir one/a+b~c=d.raw")
+        #expect(PercentEncoding.decode("a+b") == "a+b")
+        #expect(PercentEncoding.decode("%c3%bc") == "ü")
+        #expect(PercentEncoding.decode("%2") == nil)
+        #expect(PercentEncoding.decode("%zz") == nil)
+        #expect(PercentEncoding.decode("%FF") == nil)
+    }
+
+    @Test func lenientDecodeKeepsMalformedEscapes() {
+        #expect(PercentEncoding.decodeLeniently("a%2Fb+c%zz%2") == "a/b+c%zz%2")
+        #expect(PercentEncoding.decodeLeniently("a+b%2Bc", plusAsSpace: true) == "a b+c")
+        #expect(PercentEncoding.decodeLeniently("%FF") == "\u{FFFD}")
+        #expect(PercentEncoding.encode("/bucket/dir one/a+b~c=d.raw", keepSlash: true)
+                == "/bucket/dir%20one/a%2Bb~c%3Dd.raw")
     }
 
     @Test func roundTrip() {
         for key in ["images/ubuntu-22.04.qcow2", "dir one/a+b~c=d.raw", "日本/データ.img", "%41"] {
-            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key)) == key)
-            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key, keepSlash: true)) == key)
+            #expect(PercentEncoding.decode(PercentEncoding.encode(key)) == key)
+            #expect(PercentEncoding.decode(PercentEncoding.encode(key, keepSlash: true)) == key)
         }
     }
 

@@ -35,6 +35,18 @@ struct OSSURIEncodingTests {
         }
     }
 
+    @Test func civilTimeBothWays() {
+        // 2000-02-29 (a leap day of a century year), before the epoch, and a far date.
+        for (y, m, d) in [(2000, 2, 29), (1969, 12, 31), (1970, 1, 1), (2100, 3, 1), (1600, 1, 1)] {
+            let days = CivilTime.daysSince1970(year: y, month: m, day: d)
+            let c = CivilTime(secondsSince1970: Int64(days) * 86_400 + 3_723)
+            let fields: [Int] = [c.year, c.month, c.day, c.hour, c.minute, c.second]
+            #expect(fields == [y, m, d, 1, 2, 3])
+        }
+        #expect(CivilTime(secondsSince1970: 0).weekday == 4)
+        #expect(CivilTime(secondsSince1970: -1).weekday == 3 && CivilTime(secondsSince1970: -1).second == 59)
+    }
+
     @Test func dates() throws {
         let t = Date(timeIntervalSince1970: 1_705_307_400)
         #expect(OSSDate.rfc1123(t) == "Mon, 15 Jan 2024 08:30:00 GMT")

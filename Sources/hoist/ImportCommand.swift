@@ -83,9 +83,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let output = ImportOutput(json: json)
         do {
-            guard let location = OSSObjectLocation(url: object) else {
-                throw ImportError.usage("\(object) is not an object URL like oss://BUCKET/KEY")
-            }
+            let location: ObjectLocation
+            do { location = try ObjectLocation(parsingObject: object) } catch { throw ImportError.usage(error.description) }
             let context = try ImportContext(journalOptions)
             let layers = try image.layers(config: context.importConfig, region: region)
             let sourcePath = sourceFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

@@ -76,11 +76,10 @@ struct UploadImportChain {
             throw .usage("the import region \(asked) differs from the bucket's region \(settings.region): "
                          + "ECS imports only from a bucket in the image's own region")
         }
-        let object = OSSObjectLocation(bucket: location.bucket, key: location.key)
         let prepared: ImportPreflight.Prepared
         do {
             let region = settings.region.isEmpty ? context.defaultRegion : settings.region
-            prepared = try ImportPreflight(defaultRegion: region).prepare(layers.merged, object: object, sourceFile: file)
+            prepared = try ImportPreflight(defaultRegion: region).prepare(layers.merged, object: location, sourceFile: file)
         } catch {
             throw layers.locating(error)
         }

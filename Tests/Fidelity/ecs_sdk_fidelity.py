@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import time
-import traceback
 import uuid
 from urllib.parse import urlparse
 
@@ -27,6 +26,8 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkecs.request.v20140526 import (CancelTaskRequest, DescribeImagesRequest, DescribeTaskAttributeRequest,
                                             DescribeTasksRequest, ImportImageRequest)
 
+from fidelity_checks import check, run_checks
+
 URL = os.environ["HOIST_EMULATOR_URL"]
 ENDPOINT = urlparse(URL).netloc
 BUCKET = os.environ.get("HOIST_BUCKET", "fidelity")
@@ -34,13 +35,6 @@ REGION = os.environ.get("HOIST_REGION", "cn-hangzhou")
 AK, SK = os.environ["HOIST_AK"], os.environ["HOIST_SK"]
 STS_AK, STS_SK, STS_TOKEN = os.environ["HOIST_STS_AK"], os.environ["HOIST_STS_SK"], os.environ["HOIST_STS_TOKEN"]
 IMPORT_STATES = "Creating,Waiting,Available,UnAvailable,CreateFailed"
-
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 def client(secret=None, sts=False):
@@ -202,20 +196,5 @@ def wrong_secret():
     assert "server string to sign is:" in body["Message"] and body["RequestId"] and body["HostId"], body
 
 
-def main():
-    passed = failed = 0
-    for fn in CHECKS:
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {fn.__name__}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every check, then fail
-            failed += 1
-            print(f"FAIL {fn.__name__}: {type(e).__name__}: {e}", flush=True)
-            traceback.print_exc(file=sys.stdout)
-    print(f"fidelity: {passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks())

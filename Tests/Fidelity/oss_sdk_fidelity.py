@@ -12,24 +12,18 @@ import hashlib
 import os
 import sys
 import tempfile
-import traceback
 import uuid
 
 import alibabacloud_oss_v2 as ossv2
 import oss2
+
+from fidelity_checks import check, run_checks
 
 URL = os.environ["HOIST_EMULATOR_URL"]
 BUCKET = os.environ.get("HOIST_BUCKET", "fidelity")
 REGION = os.environ.get("HOIST_REGION", "cn-hangzhou")
 AK, SK = os.environ["HOIST_AK"], os.environ["HOIST_SK"]
 STS_AK, STS_SK, STS_TOKEN = os.environ["HOIST_STS_AK"], os.environ["HOIST_STS_SK"], os.environ["HOIST_STS_TOKEN"]
-
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 def key(prefix):
@@ -240,20 +234,5 @@ def v2_wrong_secret_and_unknown_upload():
         assert getattr(err, "code", None) == "NoSuchUpload", err
 
 
-def main():
-    passed = failed = 0
-    for fn in CHECKS:
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {fn.__name__}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every check, then fail
-            failed += 1
-            print(f"FAIL {fn.__name__}: {type(e).__name__}: {e}", flush=True)
-            traceback.print_exc(file=sys.stdout)
-    print(f"fidelity: {passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks())

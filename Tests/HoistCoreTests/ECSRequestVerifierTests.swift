@@ -57,9 +57,9 @@ import Testing
                       ("SignatureMethod", "HMAC-SHA1"), ("SignatureNonce", "form-1"), ("SignatureVersion", "1.0"),
                       ("TaskId", "t-1 2"), ("Timestamp", "2024-01-15T08:30:00Z"), ("Version", "2014-05-26")]
         let signature = RPCSignatureV1.sign(method: "POST", params: params, secret: Self.key.accessKeySecret).signature
-        let body = Array((params.dropFirst(5).map { "\($0.0)=\(ECSPercentEncoding.encode($0.1))" }.joined(separator: "&")
-                          + "&Signature=" + ECSPercentEncoding.encode(signature)).utf8)
-        let query = params.prefix(5).map { "\($0.0)=\(ECSPercentEncoding.encode($0.1))" }.joined(separator: "&")
+        let body = Array((params.dropFirst(5).map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
+                          + "&Signature=" + PercentEncoding.encode(signature)).utf8)
+        let query = params.prefix(5).map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         let request = ECSReceivedRequest(method: "POST", target: "/?" + query,
                                          headers: [("Content-Type", "application/x-www-form-urlencoded")], body: body)
         let verified = try Self.verifier().verify(request, now: Self.now)
@@ -176,7 +176,7 @@ import Testing
     }
 
     @Test func percentEncodingRules() {
-        #expect(ECSPercentEncoding.encode("a b*c~d/e:f+g=h&é") == "a%20b%2Ac~d%2Fe%3Af%2Bg%3Dh%26%C3%A9")
+        #expect(PercentEncoding.encode("a b*c~d/e:f+g=h&é") == "a%20b%2Ac~d%2Fe%3Af%2Bg%3Dh%26%C3%A9")
         #expect(ECSPercentEncoding.formDecode("a+b%2Bc%20d%zz") == "a b+c d%zz")
         let pairs = ECSPercentEncoding.parseForm("A=1&B&C=x%3Dy&&D=")
         #expect(pairs.map(\.name) == ["A", "B", "C", "D"])

@@ -115,7 +115,7 @@ import Testing
         var layers = ImportParameterLayers()
         layers.add(manifest)
         layers.add(flags: ImportParameters(region: "cn-hangzhou"))
-        let object = OSSObjectLocation(bucket: "images", key: "disk.qcow2")
+        let object = ObjectLocation(bucket: "images", key: "disk.qcow2")
         do {
             _ = try ImportPreflight().prepare(layers.merged, object: object)
             Issue.record("accepted a bad platform")

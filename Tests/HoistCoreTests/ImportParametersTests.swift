@@ -27,13 +27,13 @@ import Testing
         #expect(ImportParameters.tag("empty=") == .init(key: "empty", value: ""))
     }
 
-    @Test func objectURLs() {
-        #expect(OSSObjectLocation(url: "oss://images/a/b.qcow2") == OSSObjectLocation(bucket: "images", key: "a/b.qcow2"))
+    @Test func objectURLs() throws {
+        #expect(try ObjectLocation(parsingObject: "oss://images/a/b.qcow2") == ObjectLocation(bucket: "images", key: "a/b.qcow2"))
         for bad in ["images/a", "oss://images", "oss://images/", "oss://Images/a", "oss://ab/a", "s3://images/a",
                     "oss://-images/a", "oss://images//a"] {
-            #expect(OSSObjectLocation(url: bad) == nil, "\(bad)")
+            #expect(throws: ObjectLocationError.self, "\(bad)") { try ObjectLocation(parsingObject: bad) }
         }
-        #expect(OSSObjectLocation(bucket: "b-1", key: "k").description == "oss://b-1/k")
+        #expect(ObjectLocation(bucket: "b-1", key: "k").description == "oss://b-1/k")
     }
 
     @Test func manifestKeysMapToParameters() throws {

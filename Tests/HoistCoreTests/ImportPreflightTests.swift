@@ -2,7 +2,7 @@ import Testing
 @testable import HoistCore
 
 @Suite struct ImportPreflightTests {
-    let object = OSSObjectLocation(bucket: "images", key: "disk.qcow2")
+    let object = ObjectLocation(bucket: "images", key: "disk.qcow2")
     let preflight = ImportPreflight()
 
     func parameters(_ edit: (inout ImportParameters) -> Void = { _ in }) -> ImportParameters {

@@ -233,7 +233,7 @@ import Testing
 
     @Test func theSameCommandFindsItsJobAgain() async throws {
         let locator = ImportJobLocator(journal: journal)
-        let object = OSSObjectLocation(bucket: "examplebucket", key: "images/disk.qcow2")
+        let object = ObjectLocation(bucket: "examplebucket", key: "images/disk.qcow2")
         let (first, existed) = try await locator.job(object: object, sourcePath: nil, source: nil, imageName: "a-name",
                                                      endpoint: "https://oss-cn-hangzhou.aliyuncs.com")
         #expect(!existed && first.sourcePath == "oss://examplebucket/images/disk.qcow2")

@@ -28,9 +28,9 @@ struct OSSClientTests {
         }
         let query = (components.percentEncodedQuery ?? "").split(separator: "&").map { item in
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (name: OSSURIEncoding.decode(String(pair[0]))!, value: pair.count > 1 ? OSSURIEncoding.decode(String(pair[1]))! : "")
+            return (name: PercentEncoding.decode(String(pair[0]))!, value: pair.count > 1 ? PercentEncoding.decode(String(pair[1]))! : "")
         }
-        return OSSSignedRequest(method: request.method, bucket: bucket, key: OSSURIEncoding.decode(path),
+        return OSSSignedRequest(method: request.method, bucket: bucket, key: PercentEncoding.decode(path),
                                 query: query, headers: request.headers)
     }
 

@@ -46,6 +46,6 @@ struct OSSEndpointTests {
     @Test func dotSegmentsSurviveTheWire() {
         let e = OSSEndpoint.region("cn-hangzhou")
         #expect(e.url(bucket: "b", key: "a/../b/./c") == "https://b.oss-cn-hangzhou.aliyuncs.com/a/%2E%2E/b/%2E/c")
-        #expect(OSSURIEncoding.decode("a/%2E%2E/b/%2E/c") == "a/../b/./c")
+        #expect(PercentEncoding.decode("a/%2E%2E/b/%2E/c") == "a/../b/./c")
     }
 }

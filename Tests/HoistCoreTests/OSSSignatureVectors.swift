@@ -71,10 +71,10 @@ struct OSSSignatureVector {
         var requestQuery = query
         if let url, let components = URLComponents(string: url) {
             let path = components.percentEncodedPath
-            requestKey = OSSURIEncoding.decode(String(path.dropFirst()))!
+            requestKey = PercentEncoding.decode(String(path.dropFirst()))!
             requestQuery = (components.percentEncodedQuery ?? "").split(separator: "&").map { item in
                 let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (OSSURIEncoding.decode(String(pair[0]))!, pair.count > 1 ? OSSURIEncoding.decode(String(pair[1]))! : "")
+                return (PercentEncoding.decode(String(pair[0]))!, pair.count > 1 ? PercentEncoding.decode(String(pair[1]))! : "")
             }
         }
         return OSSSignedRequest(method: method, bucket: bucket, key: requestKey, query: requestQuery,

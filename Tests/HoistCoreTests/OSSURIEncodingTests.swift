@@ -5,26 +5,46 @@ import Testing
 @Suite("OSS URI encoding and dates")
 struct OSSURIEncodingTests {
     @Test func encodeKeepsUnreservedOnly() {
-        #expect(OSSURIEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
-        #expect(OSSURIEncoding.encode("a b+c=d/e&f?g*h%") == "a%20b%2Bc%3Dd%2Fe%26f%3Fg%2Ah%25")
-        #expect(OSSURIEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
-        #expect(OSSURIEncoding.encode("ü") == "%C3%BC")
+        #expect(PercentEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
+        #expect(PercentEncoding.encode("a b+c=d/e&f?g*h%") == "a%20b%2Bc%3Dd%2Fe%26f%3Fg%2Ah%25")
+        #expect(PercentEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
+        #expect(PercentEncoding.encode("ü") == "%C3%BC")
     }
 
     @Test func decodePercentOnly() {
-        #expect(OSSURIEncoding.decode("dir%20one%2Fa%2Bb~c%3Dd.raw") == "dir one/a+b~c=d.raw")
-        #expect(OSSURIEncoding.decode("a+b") == "a+b")
-        #expect(OSSURIEncoding.decode("%c3%bc") == "ü")
-        #expect(OSSURIEncoding.decode("%2") == nil)
-        #expect(OSSURIEncoding.decode("%zz") == nil)
-        #expect(OSSURIEncoding.decode("%FF") == nil)
+        #expect(PercentEncoding.decode("dir%20one%2Fa%2Bb~c%3Dd.raw") == "dir one/a+b~c=d.raw")
+        #expect(PercentEncoding.decode("a+b") == "a+b")
+        #expect(PercentEncoding.decode("%c3%bc") == "ü")
+        #expect(PercentEncoding.decode("%2") == nil)
+        #expect(PercentEncoding.decode("%zz") == nil)
+        #expect(PercentEncoding.decode("%FF") == nil)
+    }
+
+    @Test func lenientDecodeKeepsMalformedEscapes() {
+        #expect(PercentEncoding.decodeLeniently("a%2Fb+c%zz%2") == "a/b+c%zz%2")
+        #expect(PercentEncoding.decodeLeniently("a+b%2Bc", plusAsSpace: true) == "a b+c")
+        #expect(PercentEncoding.decodeLeniently("%FF") == "\u{FFFD}")
+        #expect(PercentEncoding.encode("/bucket/dir one/a+b~c=d.raw", keepSlash: true)
+                == "/bucket/dir%20one/a%2Bb~c%3Dd.raw")
     }
 
     @Test func roundTrip() {
         for key in ["images/ubuntu-22.04.qcow2", "dir one/a+b~c=d.raw", "日本/データ.img", "%41"] {
-            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key)) == key)
-            #expect(OSSURIEncoding.decode(OSSURIEncoding.encode(key, keepSlash: true)) == key)
+            #expect(PercentEncoding.decode(PercentEncoding.encode(key)) == key)
+            #expect(PercentEncoding.decode(PercentEncoding.encode(key, keepSlash: true)) == key)
         }
+    }
+
+    @Test func civilTimeBothWays() {
+        // 2000-02-29 (a leap day of a century year), before the epoch, and a far date.
+        for (y, m, d) in [(2000, 2, 29), (1969, 12, 31), (1970, 1, 1), (2100, 3, 1), (1600, 1, 1)] {
+            let days = CivilTime.daysSince1970(year: y, month: m, day: d)
+            let c = CivilTime(secondsSince1970: Int64(days) * 86_400 + 3_723)
+            let fields: [Int] = [c.year, c.month, c.day, c.hour, c.minute, c.second]
+            #expect(fields == [y, m, d, 1, 2, 3])
+        }
+        #expect(CivilTime(secondsSince1970: 0).weekday == 4)
+        #expect(CivilTime(secondsSince1970: -1).weekday == 3 && CivilTime(secondsSince1970: -1).second == 59)
     }
 
     @Test func dates() throws {

@@ -36,6 +36,15 @@ import Testing
         }
     }
 
+    @Test func importNeedsAnObjectNotABucket() throws {
+        #expect(try ObjectLocation(parsingObject: "oss://images/a.img") == ObjectLocation(bucket: "images", key: "a.img"))
+        #expect(throws: ObjectLocationError.notAnObject("oss://images")) { try ObjectLocation(parsingObject: "oss://images") }
+        #expect(throws: ObjectLocationError.notAnObject("oss://images/")) {
+            try ObjectLocation(parsingObject: "oss://images/")
+        }
+        #expect(throws: ObjectLocationError.invalidBucket("Images")) { try ObjectLocation(parsingObject: "oss://Images/a") }
+    }
+
     @Test func bucketNameRules() {
         #expect(ObjectLocation.isValidBucketName("abc"))
         #expect(ObjectLocation.isValidBucketName("my-bucket-01"))

@@ -27,8 +27,8 @@ struct AuthTests {
                        date: Date = Date(), extra: [String] = []) -> [String] {
         let headers = OSSRequestSigner(version: version, region: "cn-hangzhou")
             .sign(method: method, bucket: "auth-bucket", key: key, query: query, headers: [], credentials: credentials, date: date)
-        let path = "/auth-bucket/" + PercentCoding.encode(key ?? "", keepSlash: true)
-        let queryText = query.map { $0.value.isEmpty ? $0.name : "\($0.name)=\(PercentCoding.encode($0.value))" }.joined(separator: "&")
+        let path = "/auth-bucket/" + PercentEncoding.encode(key ?? "", keepSlash: true)
+        let queryText = query.map { $0.value.isEmpty ? $0.name : "\($0.name)=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
         var args = method == "HEAD" ? ["-I"] : ["-X", method]
         for h in headers { args += ["-H", "\(h.name): \(h.value)"] }
         return args + extra + [server.baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)]

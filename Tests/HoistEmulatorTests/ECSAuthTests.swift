@@ -68,7 +68,7 @@ struct ECSAuthTests {
                                           ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"),
                                           ("AccessKeyId", ECSHarness.key.accessKeyId)]
             params.append(("Signature", RPCSignatureV1.sign(method: "POST", params: params, secret: ECSHarness.key.accessKeySecret).signature))
-            let body = params.map { "\(ECSPercentEncoding.encode($0.name))=\(ECSPercentEncoding.encode($0.value))" }.joined(separator: "&")
+            let body = params.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
             let r = try await Curl.run(["-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", body,
                                         ecs.server.baseURL + "/"])
             #expect(r.status == 200 && r.text.contains(#""TotalCount":0"#), "\(r.text)")

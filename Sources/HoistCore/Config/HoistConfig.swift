@@ -33,7 +33,21 @@ public struct HoistConfig: Sendable, Equatable {
     public var giveUpAfter: Double?
     public var stateDirectory: String?
 
-    public init() {}
+    /// Every value optional: the same shape serves the file and the command line
+    /// (`HoistSettings.Overrides`), the two layers that may leave a setting out.
+    public init(endpoint: String? = nil, region: String? = nil, bucket: String? = nil, prefix: String? = nil,
+                signatureVersion: OSSRequestSigner.Version? = nil, partSize: Int64? = nil, parallel: Int? = nil,
+                giveUpAfter: Double? = nil, stateDirectory: String? = nil) {
+        self.endpoint = endpoint
+        self.region = region
+        self.bucket = bucket
+        self.prefix = prefix
+        self.signatureVersion = signatureVersion
+        self.partSize = partSize
+        self.parallel = parallel
+        self.giveUpAfter = giveUpAfter
+        self.stateDirectory = stateDirectory
+    }
 
     /// Where the config is looked for when no `--config` is given.
     public static let defaultPath = "/etc/hoist/hoist.toml"

@@ -18,32 +18,10 @@ public struct HoistSettings: Sendable, Equatable {
     /// nil: the default state directory for this user.
     public var stateDirectory: String?
 
-    /// Values given on the command line; nil means "not given".
-    public struct Overrides: Sendable, Equatable {
-        public var endpoint: String?
-        public var region: String?
-        public var bucket: String?
-        public var prefix: String?
-        public var signatureVersion: OSSRequestSigner.Version?
-        public var partSize: Int64?
-        public var parallel: Int?
-        public var giveUpAfter: Double?
-        public var stateDirectory: String?
-
-        public init(endpoint: String? = nil, region: String? = nil, bucket: String? = nil, prefix: String? = nil,
-                    signatureVersion: OSSRequestSigner.Version? = nil, partSize: Int64? = nil, parallel: Int? = nil,
-                    giveUpAfter: Double? = nil, stateDirectory: String? = nil) {
-            self.endpoint = endpoint
-            self.region = region
-            self.bucket = bucket
-            self.prefix = prefix
-            self.signatureVersion = signatureVersion
-            self.partSize = partSize
-            self.parallel = parallel
-            self.giveUpAfter = giveUpAfter
-            self.stateDirectory = stateDirectory
-        }
-    }
+    /// Values given on the command line; nil means "not given". They are the same settings the
+    /// config file may give, so the flags layer is a `HoistConfig` too rather than a second copy
+    /// of the same fields.
+    public typealias Overrides = HoistConfig
 
     public static let defaultParallel = 8
 

@@ -43,7 +43,7 @@ public struct ECSRequestSigner: Sendable {
                    ("SignatureVersion", RPCSignatureV1.signatureVersion), ("AccessKeyId", credentials.accessKeyId)]
         if let token = credentials.securityToken { params.append(("SecurityToken", token)) }
         let signature = RPCSignatureV1.sign(method: httpMethod, params: params, secret: credentials.accessKeySecret).signature
-        let query = RPCSignatureV1.canonicalizedQuery(params) + "&Signature=" + ECSPercentEncoding.encode(signature)
+        let query = RPCSignatureV1.canonicalizedQuery(params) + "&Signature=" + PercentEncoding.encode(signature)
         var headers: [(name: String, value: String)] = [("host", endpoint.authority), ("user-agent", userAgent),
                                                         ("accept", "application/json")]
         headers += extraHeaders

@@ -13,7 +13,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A required value is missing or unusable (no image name, no region, a bad URL, a bad manifest).
     case usage(String)
     /// The object to import is not in OSS (or cannot be read with these credentials).
-    case objectUnavailable(OSSObjectLocation, reason: String)
+    case objectUnavailable(ObjectLocation, reason: String)
     /// ECS refused the call for a reason retrying cannot fix: credentials, permissions, the RAM
     /// role. The job keeps its ClientToken, so rerunning after the fix continues the same import.
     case refused(ECSError)

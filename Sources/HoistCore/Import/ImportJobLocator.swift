@@ -13,7 +13,7 @@ public struct ImportJobLocator: Sendable {
 
     /// The job for `object` (uploaded from `sourcePath`, or `oss://bucket/key` when the file is
     /// not known), and whether it existed.
-    public func job(object: OSSObjectLocation, sourcePath: String?, source: SourceIdentity?, imageName: String,
+    public func job(object: ObjectLocation, sourcePath: String?, source: SourceIdentity?, imageName: String,
                     endpoint: String) async throws -> (job: JobRecord, existing: Bool) {
         let path = sourcePath ?? object.description
         if let job = try await journal.findJob(sourcePath: path, bucket: object.bucket, key: object.key) {

@@ -20,7 +20,7 @@ public struct ImportPreflight: Sendable {
 
     /// Inspects `sourceFile` (if given), fills the disk's `Format` and `DiskImageSize` from it
     /// where the parameters leave them open, and validates the result.
-    public func prepare(_ parameters: ImportParameters, object: OSSObjectLocation,
+    public func prepare(_ parameters: ImportParameters, object: ObjectLocation,
                         sourceFile: String? = nil) throws(ImportError) -> Prepared {
         var inspection: ImageInspection?
         if let sourceFile {
@@ -40,7 +40,7 @@ public struct ImportPreflight: Sendable {
 
     /// The request the parameters describe. Pure: no file access, no validation beyond what
     /// Hoist itself needs (an image name, a region, a format that agrees with the file).
-    public func request(_ p: ImportParameters, object: OSSObjectLocation,
+    public func request(_ p: ImportParameters, object: ObjectLocation,
                        inspection: ImageInspection?) throws(ImportError) -> ImportImageRequest {
         guard let imageName = p.imageName, !imageName.isEmpty else {
             throw .usage("an image name is required (--image-name, or image-name in the manifest): "

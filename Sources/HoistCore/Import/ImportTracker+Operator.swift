@@ -90,7 +90,7 @@ extension ImportTracker {
             // Checked while still pending: a typo in the key must not leave the job in a state
             // it cannot move back from.
             if let oss {
-                let object = OSSObjectLocation(bucket: job.bucket, key: job.key)
+                let object = ObjectLocation(bucket: job.bucket, key: job.key)
                 let info: OSSObjectInfo
                 do {
                     info = try await oss.headObject(bucket: job.bucket, key: job.key)

@@ -90,7 +90,7 @@ public struct OSSEndpoint: Sendable, Equatable, CustomStringConvertible {
         if let port { authority += ":\(port)" }
         var url = scheme + "://" + authority + path
         if !query.isEmpty {
-            url += "?" + query.map { OSSURIEncoding.encode($0.name) + "=" + OSSURIEncoding.encode($0.value) }.joined(separator: "&")
+            url += "?" + query.map { PercentEncoding.encode($0.name) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
         }
         return url
     }
@@ -102,7 +102,7 @@ public struct OSSEndpoint: Sendable, Equatable, CustomStringConvertible {
             switch segment {
             case ".": return "%2E"
             case "..": return "%2E%2E"
-            default: return OSSURIEncoding.encode(String(segment))
+            default: return PercentEncoding.encode(String(segment))
             }
         }.joined(separator: "/")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 import NIOHTTP1
 
 /// The head of one HTTP request, parsed once into the shapes every service needs: the decoded
@@ -25,14 +26,15 @@ struct EmulatorRequest: Sendable {
         let queryStart = head.uri.firstIndex(of: "?")
         let rawPathPart = queryStart.map { head.uri[..<$0] } ?? head.uri[...]
         rawPath = String(rawPathPart)
-        path = PercentCoding.decode(rawPathPart)
+        path = PercentEncoding.decodeLeniently(rawPathPart)
         query = []
         if let queryStart {
             for pair in head.uri[head.uri.index(after: queryStart)...].split(separator: "&", omittingEmptySubsequences: true) {
                 if let eq = pair.firstIndex(of: "=") {
-                    query.append((PercentCoding.decode(pair[..<eq]), PercentCoding.decode(pair[pair.index(after: eq)...])))
+                    query.append((PercentEncoding.decodeLeniently(pair[..<eq]),
+                                  PercentEncoding.decodeLeniently(pair[pair.index(after: eq)...])))
                 } else {
-                    query.append((PercentCoding.decode(pair), ""))
+                    query.append((PercentEncoding.decodeLeniently(pair), ""))
                 }
             }
         }

@@ -103,8 +103,8 @@ extension OSSService {
         xml.element("CompleteMultipartUploadResult") { x in
             if ctx.urlEncoded { x.element("EncodingType", "url") }
             let host = ctx.request.header("host") ?? "oss-\(region).aliyuncs.com"
-            let location = ctx.address.virtualHosted ? "http://\(host)/\(PercentCoding.encode(key, keepSlash: true))"
-                : "http://\(host)/\(bucket)/\(PercentCoding.encode(key, keepSlash: true))"
+            let location = ctx.address.virtualHosted ? "http://\(host)/\(PercentEncoding.encode(key, keepSlash: true))"
+                : "http://\(host)/\(bucket)/\(PercentEncoding.encode(key, keepSlash: true))"
             x.element("Location", location)
             x.element("Bucket", bucket)
             x.element("Key", ctx.xmlName(key))

@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 import Logging
 import NIOHTTP1
 
@@ -101,7 +102,7 @@ struct OSSRequestContext {
     }
 
     /// A name as it appears in XML: percent-encoded when `encoding-type=url` was asked for.
-    func xmlName(_ name: String) -> String { urlEncoded ? PercentCoding.encode(name, keepSlash: false) : name }
+    func xmlName(_ name: String) -> String { urlEncoded ? PercentEncoding.encode(name, keepSlash: false) : name }
 
     var forbidOverwrite: Bool { request.header("x-oss-forbid-overwrite")?.lowercased() == "true" }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 
 /// A Python virtual environment with the official Alibaba Cloud SDKs, made once per build folder.
 ///
@@ -37,6 +38,27 @@ enum PythonSDKEnvironment {
         try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
         _ = FileManager.default.createFile(atPath: marker, contents: Data())
         return python
+    }
+
+    /// The long-term key and the STS credentials every fidelity script signs with; the emulator
+    /// under test must be started with both.
+    static let key = OSSAccessKey(id: "LTAI5tExampleAccessKeyId", secret: "ExampleAccessKeySecret0123456789ab")
+    static let sts = OSSAccessKey(id: "STS.NUexampleTemporaryKeyId", secret: "ExampleTemporarySecret0123456789cd",
+                                  securityToken: "CAISexampleSecurityToken/with+special=chars")
+
+    /// Runs `Tests/Fidelity/<script>` against the emulator at `emulatorURL`, with the bucket,
+    /// region and credentials passed in the environment the scripts read. Both SDK suites go
+    /// through here so they cannot drift apart in what they tell the scripts.
+    static func runScript(_ script: String, python: String, emulatorURL: String,
+                          bucket: String) async -> Result<String, any Error> {
+        let path = scriptsDirectory.appendingPathComponent(script).path
+        let environment = [
+            "HOIST_EMULATOR_URL": emulatorURL, "HOIST_BUCKET": bucket, "HOIST_REGION": "cn-hangzhou",
+            "HOIST_AK": key.id, "HOIST_SK": key.secret,
+            "HOIST_STS_AK": sts.id, "HOIST_STS_SK": sts.secret, "HOIST_STS_TOKEN": sts.securityToken!,
+            "NO_PROXY": "*", "no_proxy": "*",
+        ]
+        return await runOffThePool(python, [path], environment: environment)
     }
 
     /// `run` on a thread of its own. `run` blocks until the script exits; on the cooperative pool

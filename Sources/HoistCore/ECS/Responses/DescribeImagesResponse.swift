@@ -12,7 +12,9 @@ public enum ECSImageStatus: String, Sendable, CaseIterable, Codable {
 }
 
 /// One image of a DescribeImages answer, with the fields the import flow uses.
-public struct ECSImage: Codable, Sendable, Equatable {
+public struct ECSImage: ECSPageItem {
+    public static var listKeys: (outer: String, inner: String) { ("Images", "Image") }
+
     public var imageId: String
     public var imageName: String?
     public var description: String?
@@ -89,40 +91,16 @@ public struct ECSImage: Codable, Sendable, Equatable {
 }
 
 /// The answer to DescribeImages (`Images.Image[]` on the wire).
-public struct DescribeImagesResponse: Codable, Sendable, Equatable {
-    public var requestId: String
-    public var regionId: String?
-    public var totalCount: Int
-    public var pageNumber: Int
-    public var pageSize: Int
-    public var images: [ECSImage]
+public typealias DescribeImagesResponse = ECSPage<ECSImage>
 
+extension ECSPage where Item == ECSImage {
     public init(requestId: String, regionId: String?, totalCount: Int, pageNumber: Int = 1, pageSize: Int = 10, images: [ECSImage]) {
-        self.requestId = requestId
-        self.regionId = regionId
-        self.totalCount = totalCount
-        self.pageNumber = pageNumber
-        self.pageSize = pageSize
-        self.images = images
+        self.init(requestId: requestId, regionId: regionId, totalCount: totalCount, pageNumber: pageNumber,
+                  pageSize: pageSize, items: images)
     }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: ECSKey.self)
-        requestId = c.string("RequestId") ?? ""
-        regionId = c.string("RegionId")
-        images = try c.list("Images", "Image", as: ECSImage.self)
-        totalCount = c.int("TotalCount") ?? images.count
-        pageNumber = c.int("PageNumber") ?? 1
-        pageSize = c.int("PageSize") ?? 10
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: ECSKey.self)
-        try c.put(requestId, "RequestId")
-        try c.put(regionId, "RegionId")
-        try c.put(totalCount, "TotalCount")
-        try c.put(pageNumber, "PageNumber")
-        try c.put(pageSize, "PageSize")
-        try c.putList(images, "Images", "Image")
+    public var images: [ECSImage] {
+        get { items }
+        set { items = newValue }
     }
 }

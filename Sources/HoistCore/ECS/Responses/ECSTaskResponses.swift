@@ -26,7 +26,9 @@ public enum ECSTaskStatus: Sendable, Equatable, Hashable {
 }
 
 /// One task of a DescribeTasks answer (`TaskSet.Task[]`).
-public struct ECSTask: Codable, Sendable, Equatable {
+public struct ECSTask: ECSPageItem {
+    public static var listKeys: (outer: String, inner: String) { ("TaskSet", "Task") }
+
     public var taskId: String
     public var taskAction: String?
     public var taskStatus: ECSTaskStatus
@@ -72,42 +74,18 @@ public struct ECSTask: Codable, Sendable, Equatable {
     }
 }
 
-/// The answer to DescribeTasks.
-public struct DescribeTasksResponse: Codable, Sendable, Equatable {
-    public var requestId: String
-    public var regionId: String?
-    public var totalCount: Int
-    public var pageNumber: Int
-    public var pageSize: Int
-    public var tasks: [ECSTask]
+/// The answer to DescribeTasks (`TaskSet.Task[]` on the wire).
+public typealias DescribeTasksResponse = ECSPage<ECSTask>
 
+extension ECSPage where Item == ECSTask {
     public init(requestId: String, regionId: String?, totalCount: Int, pageNumber: Int = 1, pageSize: Int = 10, tasks: [ECSTask]) {
-        self.requestId = requestId
-        self.regionId = regionId
-        self.totalCount = totalCount
-        self.pageNumber = pageNumber
-        self.pageSize = pageSize
-        self.tasks = tasks
+        self.init(requestId: requestId, regionId: regionId, totalCount: totalCount, pageNumber: pageNumber,
+                  pageSize: pageSize, items: tasks)
     }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: ECSKey.self)
-        requestId = c.string("RequestId") ?? ""
-        regionId = c.string("RegionId")
-        tasks = try c.list("TaskSet", "Task", as: ECSTask.self)
-        totalCount = c.int("TotalCount") ?? tasks.count
-        pageNumber = c.int("PageNumber") ?? 1
-        pageSize = c.int("PageSize") ?? 10
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: ECSKey.self)
-        try c.put(requestId, "RequestId")
-        try c.put(regionId, "RegionId")
-        try c.put(totalCount, "TotalCount")
-        try c.put(pageNumber, "PageNumber")
-        try c.put(pageSize, "PageSize")
-        try c.putList(tasks, "TaskSet", "Task")
+    public var tasks: [ECSTask] {
+        get { items }
+        set { items = newValue }
     }
 }
 

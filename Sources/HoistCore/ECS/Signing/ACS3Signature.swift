@@ -20,16 +20,14 @@ public enum ACS3Signature {
         hex(Array(SHA256.hash(data: body)))
     }
 
-    /// The path percent-encoded segment by segment, `/` kept; `/` for the RPC style.
+    /// The path percent-encoded with `/` kept; `/` for the RPC style.
     public static func canonicalURI(_ path: String) -> String {
-        guard !path.isEmpty else { return "/" }
-        return path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { ECSPercentEncoding.encode(String($0)) }.joined(separator: "/")
+        path.isEmpty ? "/" : PercentEncoding.encode(path, keepSlash: true)
     }
 
     /// All query parameters, encoded, sorted by encoded name (then value), `&`-joined.
     public static func canonicalQuery(_ params: [(name: String, value: String)]) -> String {
-        params.map { (ECSPercentEncoding.encode($0.name), ECSPercentEncoding.encode($0.value)) }
+        params.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
             .sorted { $0.0 == $1.0 ? ECSPercentEncoding.byteOrder($0.1, $1.1) : ECSPercentEncoding.byteOrder($0.0, $1.0) }
             .map { $0.0 + "=" + $0.1 }.joined(separator: "&")
     }

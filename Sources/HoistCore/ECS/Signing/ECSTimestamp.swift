@@ -8,12 +8,8 @@ import Foundation
 public enum ECSTimestamp {
     /// Formats as `yyyy-MM-ddTHH:mm:ssZ`, dropping fractional seconds.
     public static func format(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                      y, m, d, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        let c = CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
+        return String(format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
     }
 
     /// Parses `yyyy-MM-ddTHH:mmZ`, `yyyy-MM-ddTHH:mm:ssZ` or `yyyy-MM-ddTHH:mm:ss.fffZ` (UTC only).
@@ -39,7 +35,7 @@ public enum ECSTimestamp {
         }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
               hour < 24, minute < 60, second < 60 else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = Int64(CivilTime.daysSince1970(year: Int(year), month: Int(month), day: Int(day)))
         let total = days * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(total) + fraction)
     }
@@ -59,27 +55,5 @@ public enum ECSTimestamp {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era-based method).
-    private static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

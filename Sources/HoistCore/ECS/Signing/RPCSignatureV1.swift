@@ -23,7 +23,7 @@ public enum RPCSignatureV1 {
 
     /// `METHOD&%2F&encode(canonicalizedQuery)`: the query is therefore encoded twice.
     public static func stringToSign(method: String, canonicalizedQuery: String) -> String {
-        method.uppercased() + "&" + ECSPercentEncoding.encode("/") + "&" + ECSPercentEncoding.encode(canonicalizedQuery)
+        method.uppercased() + "&" + PercentEncoding.encode("/") + "&" + PercentEncoding.encode(canonicalizedQuery)
     }
 
     /// Base64 of HMAC-SHA1 keyed with `secret + "&"`.

@@ -3,19 +3,19 @@ import Foundation
 /// The three timestamp forms OSS uses, formatted and parsed by hand.
 ///
 /// `DateFormatter` is neither `Sendable` nor cheap, and its locale handling has bitten HTTP-date
-/// code before (localised weekday names). These forms are fixed-width ASCII in UTC, so a small
-/// civil-calendar conversion is both simpler and safe to call from any task.
+/// code before (localised weekday names). These forms are fixed-width ASCII in UTC, so laying out
+/// `CivilTime` fields is both simpler and safe to call from any task.
 public enum OSSDate {
     /// RFC 1123, as in the `Date` header and V1 signing: `Mon, 15 Jan 2024 08:30:00 GMT`.
     public static func rfc1123(_ date: Date) -> String {
-        let c = Civil(seconds: floorSeconds(date))
+        let c = CivilTime(secondsSince1970: floorSeconds(date))
         return "\(weekdays[c.weekday]), \(pad(c.day, 2)) \(months[c.month - 1]) \(pad(c.year, 4)) "
             + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
     }
 
     /// ISO 8601 basic, as in `x-oss-date` for V4: `20240115T083000Z`.
     public static func iso8601Basic(_ date: Date) -> String {
-        let c = Civil(seconds: floorSeconds(date))
+        let c = CivilTime(secondsSince1970: floorSeconds(date))
         return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
     }
 
@@ -23,7 +23,7 @@ public enum OSSDate {
     public static func iso8601Millis(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let c = Civil(seconds: seconds)
+        let c = CivilTime(secondsSince1970: seconds)
         return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))."
             + "\(pad(Int(millis - seconds * 1000), 3))Z"
     }
@@ -76,42 +76,9 @@ public enum OSSDate {
     private static func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) -> Date? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
               (0...59).contains(minute), (0...60).contains(second) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilTime.daysSince1970(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era-based algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private struct Civil {
-        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, weekday = 0
-
-        init(seconds: Int64) {
-            let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-            let rest = Int(seconds - Int64(days) * 86_400)
-            hour = rest / 3600
-            minute = rest % 3600 / 60
-            second = rest % 60
-            weekday = ((days % 7) + 7 + 4) % 7   // 1970-01-01 was a Thursday
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let doe = z - era * 146_097
-            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            day = doy - (153 * mp + 2) / 5 + 1
-            month = mp < 10 ? mp + 3 : mp - 9
-            year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

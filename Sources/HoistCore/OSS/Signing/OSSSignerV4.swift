@@ -11,13 +11,13 @@ public enum OSSSignerV4 {
     /// `/bucket/key` URI-encoded with `/` kept; `/bucket/` for bucket requests, `/` for service ones.
     public static func canonicalURI(bucket: String?, key: String?) -> String {
         guard let bucket, !bucket.isEmpty else { return "/" }
-        return OSSURIEncoding.encode("/" + bucket + "/" + (key ?? ""), keepSlash: true)
+        return PercentEncoding.encode("/" + bucket + "/" + (key ?? ""), keepSlash: true)
     }
 
     /// Every query parameter, encoded (with `/` encoded), sorted by encoded name, bare name when the
     /// value is empty.
     public static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
-        query.map { (name: OSSURIEncoding.encode($0.name), value: OSSURIEncoding.encode($0.value)) }
+        query.map { (name: PercentEncoding.encode($0.name), value: PercentEncoding.encode($0.value)) }
             .sorted { $0.name == $1.name ? OSSHeaderList.byteOrder($0.value, $1.value) : OSSHeaderList.byteOrder($0.name, $1.name) }
             .map { $0.value.isEmpty ? $0.name : $0.name + "=" + $0.value }
             .joined(separator: "&")

@@ -140,7 +140,7 @@ public enum OSSXMLCodecs {
 
     static func decoded(_ value: String, _ urlEncoded: Bool) throws -> String {
         guard urlEncoded else { return value }
-        guard let plain = OSSURIEncoding.decode(value) else { throw OSSXMLError(message: "bad URL encoding in \(value)") }
+        guard let plain = PercentEncoding.decode(value) else { throw OSSXMLError(message: "bad URL encoding in \(value)") }
         return plain
     }
 

@@ -1,5 +1,7 @@
 /// Where an object lives in OSS: a bucket and a key, written `oss://BUCKET/KEY` on the command
-/// line as the aliyun CLI and ossutil do, so operators can paste between the tools.
+/// line as the aliyun CLI and ossutil do, so operators can paste between the tools. Upload and
+/// import share this one type so a location means the same thing, and is refused for the same
+/// reasons, whichever command is given it.
 public struct ObjectLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var bucket: String
     /// May be empty only for a prefix (`oss://bucket/` names a bucket, not an object).
@@ -31,6 +33,13 @@ public struct ObjectLocation: Sendable, Equatable, Hashable, CustomStringConvert
         self.init(bucket: String(bucket), key: String(key))
     }
 
+    /// Parses `oss://BUCKET/KEY` where a key is required: ImportImage takes one object, so a bare
+    /// bucket is refused here as a usage error rather than by ECS as `InvalidOSSObject.NotFound`.
+    public init(parsingObject text: String) throws(ObjectLocationError) {
+        try self.init(parsing: text)
+        guard !key.isEmpty else { throw .notAnObject(text) }
+    }
+
     /// True when the location names a prefix (empty key or a trailing `/`) rather than an object.
     public var isPrefix: Bool { key.isEmpty || key.hasSuffix("/") }
 
@@ -58,6 +67,8 @@ public enum ObjectLocationError: Error, Equatable, Sendable, CustomStringConvert
     case invalidBucket(String)
     case invalidKey(String)
     case keyTooLong(Int)
+    /// The location names a bucket where an object is needed.
+    case notAnObject(String)
 
     public var description: String {
         switch self {
@@ -70,6 +81,8 @@ public enum ObjectLocationError: Error, Equatable, Sendable, CustomStringConvert
             "\"\(key)\" is not a valid object key: it must not start with '/' or '\\'"
         case let .keyTooLong(length):
             "the object key is \(length) bytes long; OSS allows at most 1023"
+        case let .notAnObject(text):
+            "\(text) names a bucket, not an object; write oss://BUCKET/KEY"
         }
     }
 }

@@ -96,7 +96,7 @@ enum DemoImport {
         let parameters = ImportParameters(imageName: "build-42", description: "imported by hoist demo",
                                           platform: "Ubuntu", osType: "linux", architecture: "x86_64")
         let prepared = try ImportPreflight(defaultRegion: "cn-hangzhou")
-            .prepare(parameters, object: OSSObjectLocation(bucket: location.bucket, key: location.key), sourceFile: file)
+            .prepare(parameters, object: location, sourceFile: file)
         let ecs = ECSClient(configuration: .init(regionId: "cn-hangzhou", endpoint: ECSEndpoint(url: endpoint)),
                             credentials: credentials, transport: transport)
         let printer = ImportPrinter()

@@ -83,7 +83,11 @@ public final class EmulatorServer: Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
             .bind(host: config.host, port: config.port) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // No pipelining assistance: `Connection` reads one request at a time and answers it
+                    // before reading the next, so the handler adds nothing, and it asserts when an
+                    // early answer (an error before `100 Continue`) precedes the request's end.
+                    try child.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true)
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: child,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))

@@ -14,7 +14,14 @@ struct ImportCommand: AsyncParsableCommand {
         before calling ImportImage and reuses it on every retry and every rerun:
         running the same command again continues the same job and never starts a
         second import. An image that already exists with the same name (importing
-        or available) is adopted instead. With --wait it follows the import.
+        or available) is adopted instead, but only if it was imported from this
+        same object; an image of that name made from anything else is a refusal
+        (exit 2). Without --image-name the name is the object's file name, made
+        valid. With --wait it follows the import.
+
+        Only a verified object is imported: its CRC-64 must equal the one Hoist
+        journaled when it uploaded it or, for an object Hoist did not upload, the
+        CRC-64 of --source-file (computed locally).
 
         ECS reads the object through the RAM role AliyunECSImageImportDefaultRole,
         which the account owner creates once (ECS console, Import Image, one-click
@@ -72,7 +79,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var ecs: ECSEndpointOption
 
-    @Flag(name: .customLong("skip-object-check"), help: "Do not check with HeadObject that the object exists first.")
+    @Flag(name: .customLong("skip-object-check"), help: "Do not check with HeadObject that the object exists and has the verified CRC-64.")
     var skipObjectCheck = false
 
     @OptionGroup(title: "Progress") var follow: ImportWaitOptions
@@ -114,7 +121,8 @@ struct ImportCommand: AsyncParsableCommand {
                 endpoint: settings.endpoint.url(bucket: nil, key: nil))
             let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
                                         onEvent: { output.emit($0) })
-            try await tracker.markUploaded(jobId: job.id, expectedSize: source?.size)
+            try await tracker.markUploaded(jobId: job.id, sourceFile: sourcePath, expectedSize: source?.size)
+            try await tracker.checkImageName(prepared.request)
             let outcome = try await tracker.run(jobId: job.id, request: prepared.request, wait: follow.wait)
             throw output.finish(outcome, jobId: job.id)
         } catch let exit as ExitCode {

@@ -5,7 +5,9 @@ import HoistCore
 /// The ImportImage parameters as flags. Each one overrides the same value from `--manifest`.
 struct ImportParameterOptions: ParsableArguments {
     @Option(name: .customLong("image-name"), help: ArgumentHelp(
-        "Name of the new image: 2–128 characters, starting with a letter; letters, digits, '.', ':', '_', '-'.",
+        "Name of the new image: 2–128 characters, starting with a letter; letters, digits, '.', ':', '_', '-'. "
+        + "Default: the object's file name made valid (builds/web server.raw → web-server.raw). An existing image of this "
+        + "name is adopted only if it was imported from the same object.",
         valueName: "name"))
     var imageName: String?
 

@@ -23,12 +23,15 @@ enum ImportExit: Int32 {
     case refused = 6
     /// ECS stayed unreachable or kept failing with retryable errors; a rerun continues.
     case unreachable = 7
+    /// The object's CRC-64 is not the verified one; nothing is imported.
+    case integrity = 8
 
     init(_ error: ImportError) {
         switch error {
-        case .invalidParameters, .invalidSetting, .imageRefused, .formatMismatch, .usage: self = .invalid
+        case .invalidParameters, .invalidSetting, .imageRefused, .formatMismatch, .usage, .imageNameTaken: self = .invalid
         case .objectUnavailable, .refused: self = .refused
         case .unreachable: self = .unreachable
+        case .objectMismatch: self = .integrity
         case .timedOut: self = .timedOut
         case .jobNotFound, .wrongState: self = .failure
         }
@@ -38,12 +41,15 @@ enum ImportExit: Int32 {
         Exit codes:
           0  done: the image is Available (without --wait: the import was started)
           1  unexpected error (journal, wrong job state)
-          2  invalid parameters, manifest or image; nothing was sent
+          2  invalid parameters, manifest or image, or the image name is held by an
+             image imported from another object; nothing was imported
           3  the import ran and failed; `hoist retry JOB` imports again
           4  the import was cancelled
           5  --timeout expired; the import goes on, rerun to keep following it
           6  refused: credentials, permissions, RAM role, or the object is missing
           7  ECS unreachable or failing; rerun to continue
+          8  the object's CRC-64 is not the verified one (overwritten, failed
+             upload); nothing was imported
         """
 }
 

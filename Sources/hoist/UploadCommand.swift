@@ -126,7 +126,8 @@ struct UploadCommand: AsyncParsableCommand {
         let engine = ResumableUpload(client: session.client, journal: journal, policy: policy,
                                      onEvent: { reporter.handle($0) })
         let work = Task { () async throws -> ExitCode? in
-            try await chain?.refuseEndedImport(journal: journal, file: request.sourcePath, location: request.location)
+            try await chain?.preflight(journal: journal, file: request.sourcePath, location: request.location,
+                                       transport: session.transport)
             let summary = try await engine.run(request)
             reporter.finish(summary)
             // One job ties both phases: the import continues the job the upload verified.

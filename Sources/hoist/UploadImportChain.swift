@@ -5,7 +5,7 @@ import HoistCore
 /// The flags `hoist upload --import` adds: the image parameters, the ECS endpoint and how to
 /// follow the import. `--json` is the upload's own and covers both phases.
 struct UploadImportOptions: ParsableArguments {
-    @Flag(name: .customLong("import"), help: "After the upload is verified, import the object as an ECS image (needs --image-name or a manifest).")
+    @Flag(name: .customLong("import"), help: "After the upload is verified, import the object as an ECS image (named by --image-name or a manifest, else after the file).")
     var importImage = false
 
     @OptionGroup(title: "Import (with --import)") var image: ImportParameterOptions
@@ -34,13 +34,15 @@ enum UploadImportExit {
         case .timedOut: 12
         case .refused: 13
         case .unreachable: 14
+        case .integrity: HoistExit.integrity
         }
     }
 
     static let table = """
         With --import, also:
-          2    invalid import parameters, manifest or image (ISO, too small a disk);
-               found before the upload, nothing was sent
+          2    invalid import parameters, manifest or image (ISO, too small a disk),
+               or the image name is held by an image imported from another
+               object; found before the upload, nothing was sent
           10   the import ran and failed in ECS; `hoist retry JOB` imports again
           11   the import was cancelled (`hoist cancel JOB`)
           12   --timeout expired; the import goes on, rerun the command to follow it
@@ -90,6 +92,14 @@ struct UploadImportChain {
         self.request = prepared.request
     }
 
+    /// The checks that need the journal and ECS, run after the offline ones and before the
+    /// first byte: a job whose import already ended is refused, and so is an image name held
+    /// by an image imported from another object (one DescribeImages).
+    func preflight(journal: UploadJournal, file: String, location: ObjectLocation, transport: Transport) async throws {
+        try await refuseEndedImport(journal: journal, file: file, location: location)
+        try await tracker(journal: journal, transport: transport).checkImageName(request)
+    }
+
     /// Refuses to upload again for a job whose import already ended: the upload engine would
     /// treat a failed job as one to redo, and that would be a second import nobody asked for.
     func refuseEndedImport(journal: UploadJournal, file: String, location: ObjectLocation) async throws {
@@ -103,13 +113,17 @@ struct UploadImportChain {
 
     /// Imports the uploaded job and, with `--wait`, follows it; returns the exit code.
     func run(jobId: String, transport: Transport, journal: UploadJournal) async throws -> ExitCode {
+        let outcome = try await tracker(journal: journal, transport: transport)
+            .run(jobId: jobId, request: request, wait: options.follow.wait)
+        return output.finish(outcome, jobId: jobId)
+    }
+
+    /// The engine verifies the object itself (or finds it verified), so the tracker gets no
+    /// OSS client: no second HeadObject.
+    private func tracker(journal: UploadJournal, transport: Transport) throws -> ImportTracker {
         let credentials = try context.credentials()
         let ecs = try context.ecsClient(flag: options.ecs.ecsEndpoint, region: request.regionId,
                                         credentials: { credentials }, transport: transport)
-        // The engine has just verified the object (or found it verified): no HeadObject here.
-        let tracker = ImportTracker(journal: journal, ecs: ecs, settings: options.follow.settings(),
-                                    onEvent: { output.emit($0) })
-        let outcome = try await tracker.run(jobId: jobId, request: request, wait: options.follow.wait)
-        return output.finish(outcome, jobId: jobId)
+        return ImportTracker(journal: journal, ecs: ecs, settings: options.follow.settings(), onEvent: { output.emit($0) })
     }
 }

@@ -99,8 +99,23 @@ import Testing
         #expect(rule { _ in } == nil)
     }
 
-    @Test func hoistNeedsANameAndARegion() {
-        #expect(throws: ImportError.self) { try preflight.prepare(parameters { $0.imageName = nil }, object: object) }
+    @Test func withoutANameOneIsDerivedFromTheObjectsFileName() throws {
+        let derived = try preflight.prepare(parameters { $0.imageName = nil }, object: object)
+        #expect(derived.request.imageName == ImportPreflight.derivedImageName(for: object))
+        #expect(ImportImageNameRules.imageName(derived.request.imageName ?? "").isEmpty)
+        let cases: [(String, String)] = [
+            ("builds/web server.raw", "web-server.raw"), ("disk.qcow2", "disk.qcow2"), ("2024/01.qcow2", "image-01.qcow2"),
+            ("x/aliyun-base.raw", "image-aliyun-base.raw"), ("a/b", "image-b"), ("a/é+ü.raw", "image----.raw"),
+            ("d/" + String(repeating: "k", count: 300), String(repeating: "k", count: 128)),
+        ]
+        for (key, name) in cases {
+            let got = ImportPreflight.derivedImageName(for: ObjectLocation(bucket: "b", key: key))
+            #expect(got == name, "\(key)")
+            #expect(ImportImageNameRules.imageName(got).isEmpty, "\(key) → \(got) breaks a name rule")
+        }
+    }
+
+    @Test func hoistNeedsARegion() {
         #expect(throws: ImportError.self) { try preflight.prepare(parameters { $0.region = nil }, object: object) }
         let withDefault = ImportPreflight(defaultRegion: "cn-beijing")
         #expect((try? withDefault.prepare(parameters { $0.region = nil }, object: object))?.request.regionId == "cn-beijing")

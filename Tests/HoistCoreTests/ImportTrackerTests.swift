@@ -22,7 +22,8 @@ import Testing
 
     /// A tracker whose ECS answers with `answer` (nil: the connection fails), with no waiting.
     func tracker(events: ImportEventLog = ImportEventLog(),
-                 answer: @escaping @Sendable (String) -> (Int, String)? = ImportTrackerTests.networkDownForImports) -> ImportTracker {
+                 answer: @escaping @Sendable (String) -> (Int, String)? = ImportTrackerTests.networkDownForImports,
+                 sleep: @escaping @Sendable (Duration) async throws -> Void = { _ in }) -> ImportTracker {
         let journal = self.journal
         let wire = self.wire
         let ecs = ECSClient(
@@ -38,12 +39,16 @@ import Testing
                 return HTTPResponse(status: status, headers: [], body: Array(body.utf8))
             })
         let settings = ImportTracker.Settings(poll: .init(initial: .milliseconds(1)), retry: .init(maxAttempts: 3))
-        return ImportTracker(journal: journal, ecs: ecs, settings: settings, onEvent: { events.append($0) }, sleep: { _ in })
+        return ImportTracker(journal: journal, ecs: ecs, settings: settings, onEvent: { events.append($0) }, sleep: sleep)
     }
 
-    /// DescribeImages finds nothing; ImportImage never connects.
+    /// DescribeImages and DescribeTasks find nothing; ImportImage never connects.
     static let networkDownForImports: @Sendable (String) -> (Int, String)? = { action in
-        action == "DescribeImages" ? (200, #"{"RequestId":"r","TotalCount":0,"Images":{"Image":[]}}"#) : nil
+        switch action {
+        case "DescribeImages": (200, #"{"RequestId":"r","TotalCount":0,"Images":{"Image":[]}}"#)
+        case "DescribeTasks": (200, #"{"RequestId":"r","TotalCount":0,"TaskSet":{"Task":[]}}"#)
+        default: nil
+        }
     }
 
     func uploadedJob() async throws -> JobRecord {
@@ -190,14 +195,25 @@ import Testing
         #expect(record.attemptState == .cancelled)
         #expect(try await journal.job(id: job.id)?.state == .cancelled)
         #expect(await wire.calls(of: "CancelTask").isEmpty, "there was no task to cancel")
+        #expect(await wire.calls(of: "DescribeTasks").count == 1, "nothing is concluded before the task list is read")
         #expect(events.all.last == .cancelled(jobId: job.id))
+        // The cancelled attempt's token is never sent again.
+        let sent = await wire.calls(of: "ImportImage").count
+        await #expect(throws: ImportError.self) { try await tracker().run(jobId: job.id, request: Self.request) }
+        #expect(await wire.calls(of: "ImportImage").count == sent)
     }
 
-    /// ECS lists one image of the requested name, still `Creating`, and its import task.
+    /// One image as DescribeImages lists it, imported from `object`.
+    static func imageJSON(_ id: String, status: String, object: String = "images/disk.qcow2", bucket: String = "examplebucket") -> String {
+        #"{"RequestId":"r","TotalCount":1,"Images":{"Image":[{"ImageId":"\#(id)","ImageName":"ubuntu-24.04-v1","Status":"\#(status)","Progress":"20%","DiskDeviceMappings":{"DiskDeviceMapping":[{"Device":"/dev/xvda","Type":"system","ImportOSSBucket":"\#(bucket)","ImportOSSObject":"\#(object)"}]}}]}}"#
+    }
+
+    /// ECS lists one image of the requested name imported from the job's object, still
+    /// `Creating`, and its import task.
     static let oneImportingImage: @Sendable (String) -> (Int, String)? = { action in
         switch action {
         case "DescribeImages":
-            return (200, #"{"RequestId":"r","TotalCount":1,"Images":{"Image":[{"ImageId":"m-earlier","ImageName":"ubuntu-24.04-v1","Status":"Creating","Progress":"20%"}]}}"#)
+            return (200, imageJSON("m-earlier", status: "Creating"))
         case "DescribeTasks":
             return (200, #"{"RequestId":"r","TotalCount":1,"TaskSet":{"Task":[{"TaskId":"t-earlier","TaskAction":"ImportImage","TaskStatus":"Processing","ResourceId":"m-earlier"}]}}"#)
         default:
@@ -225,7 +241,13 @@ import Testing
                                                     state: "Cancelled", parametersJSON: ImportRequestCoding.json(Self.request),
                                                     finishedAt: Date()))
         try await journal.updateState(jobId: job.id, to: .cancelled)
-        await #expect(throws: ImportError.self) { try await tracker(answer: Self.oneImportingImage).retry(jobId: job.id) }
+        // The cancelled task is over (ECS says so), though its image is still listed as Creating.
+        let answer: @Sendable (String) -> (Int, String)? = { action in
+            action == "DescribeTaskAttribute"
+                ? (200, #"{"RequestId":"r","TaskId":"t-earlier","TaskAction":"ImportImage","TaskStatus":"Cancelled"}"#)
+                : Self.oneImportingImage(action)
+        }
+        await #expect(throws: ImportError.self) { try await tracker(answer: answer).retry(jobId: job.id) }
         let sent = await wire.calls(of: "ImportImage")
         #expect(sent.count == 3, "imported anew (the network then failed) instead of adopting m-earlier")
         #expect(try await journal.latestImport(jobId: job.id)?.imageId == nil)
@@ -273,6 +295,13 @@ actor ImportWireLog {
     func append(_ call: Call, tokenWasCommitted: Bool) { log.append((call, tokenWasCommitted)) }
     var actions: [String] { log.map(\.call.action) }
     func calls(of action: String) -> [(call: Call, tokenWasCommitted: Bool)] { log.filter { $0.call.action == action } }
+}
+
+/// Counts calls from a synchronous closure.
+final class PollCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int { lock.withLock { count += 1; return count } }
 }
 
 /// Events a tracker emitted.

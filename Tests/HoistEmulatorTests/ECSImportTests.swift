@@ -30,6 +30,29 @@ struct ECSImportTests {
         }
     }
 
+    /// DescribeImages names the object an image was imported from, with the element names of
+    /// the API reference and the SDK models; Hoist's adoption rule reads exactly these.
+    @Test func describeImagesReportsTheImportedObject() async throws {
+        try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 30)) { ecs in
+            try await ecs.put("other/old.raw", DiskBytes.raw())
+            let started = try await ecs.client().importImage(ECSHarness.importRequest("other/old.raw", name: "web-latest"))
+            let image = try #require(try await ecs.images([started.imageId]).first)
+            #expect(image.importSource == ObjectLocation(bucket: ECSHarness.bucket, key: "other/old.raw"))
+            let disk = try #require(image.diskDeviceMappings.first)
+            #expect(disk.type == "system" && disk.device == "/dev/xvda" && disk.format == "raw" && disk.size == "1")
+            #expect(disk.snapshotId == "" && disk.progress == image.progress)
+            #expect((disk.remainTime ?? 0) > 0 && (disk.remainTime ?? 0) <= 30, "\(disk.remainTime ?? -1)")
+
+            let raw = try await ecs.raw("DescribeImages", [("RegionId", ECSHarness.region), ("ImageId", started.imageId),
+                                                           ("Status", "Creating,Available")])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(raw.body)) as? [String: Any])
+            let listed = try #require(((json["Images"] as? [String: Any])?["Image"] as? [[String: Any]])?.first)
+            let mapping = try #require(((listed["DiskDeviceMappings"] as? [String: Any])?["DiskDeviceMapping"] as? [[String: Any]])?.first)
+            #expect(mapping["ImportOSSBucket"] as? String == ECSHarness.bucket && mapping["ImportOSSObject"] as? String == "other/old.raw")
+            #expect(mapping["Size"] is String && mapping["RemainTime"] is Int, "\(mapping)")
+        }
+    }
+
     @Test func waitingComesBeforeCreatingWhenConfigured() async throws {
         try await ECSHarness.with(ECSEmulatorSettings(importSeconds: 1, waitingSeconds: 3)) { ecs in
             let started = try await ecs.importRaw()

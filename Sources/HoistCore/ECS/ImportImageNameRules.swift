@@ -21,6 +21,28 @@ enum ImportImageNameRules {
         return []
     }
 
+    /// A valid image name made from an object key's file name, for a job given no name: Hoist
+    /// needs one to find (and adopt) an import that is already under way. Characters the rules
+    /// refuse become `-`; a name that would not start with a letter, or would start with a
+    /// reserved prefix, gets `image-` in front; the result is cut to 128 characters.
+    /// `builds/web server.raw` gives `web-server.raw`, `2024/01.qcow2` gives `image-01.qcow2`.
+    static func derivedImageName(fromObjectKey key: String) -> String {
+        let file = key.split(separator: "/").last.map(String.init) ?? ""
+        var scalars = String.UnicodeScalarView()
+        for s in file.unicodeScalars {
+            scalars.append(isASCIILetter(s) || isDigit(s) || isCJK(s) || ".:_-".unicodeScalars.contains(s) ? s : "-")
+        }
+        var name = String(scalars)
+        if let first = name.unicodeScalars.first, isASCIILetter(first) || isCJK(first),
+           !hasReservedPrefix(name, ["aliyun", "acs:"]), name.unicodeScalars.count >= 2 {
+            // usable as it is
+        } else {
+            name = "image-" + name
+        }
+        if name.unicodeScalars.count > 128 { name = String(String.UnicodeScalarView(name.unicodeScalars.prefix(128))) }
+        return name == "image-" ? "image" : name
+    }
+
     static func description(_ text: String) -> [ImportImageViolation] {
         let count = text.unicodeScalars.count
         if !(2...256).contains(count) {

@@ -14,6 +14,12 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case usage(String)
     /// The object to import is not in OSS (or cannot be read with these credentials).
     case objectUnavailable(ObjectLocation, reason: String)
+    /// Another image already holds the name: one not imported from this job's object (or whose
+    /// source ECS does not report). It is never adopted; nothing was imported.
+    case imageNameTaken(name: String, imageId: String, status: String, source: ObjectLocation?, wanted: ObjectLocation)
+    /// The object in OSS is not the one that was verified: its CRC-64 differs from the reference
+    /// (the journal's combined part CRCs, or the `--source-file`'s CRC-64). Nothing is imported.
+    case objectMismatch(ObjectLocation, objectCRC64: UInt64?, expectedCRC64: UInt64, reference: String)
     /// ECS refused the call for a reason retrying cannot fix: credentials, permissions, the RAM
     /// role. The job keeps its ClientToken, so rerunning after the fix continues the same import.
     case refused(ECSError)
@@ -41,6 +47,15 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             return message
         case .objectUnavailable(let object, let reason):
             return "\(object) cannot be imported: \(reason)"
+        case let .imageNameTaken(name, imageId, status, source, wanted):
+            let from = source.map { "imported from \($0)" } ?? "not imported from an OSS object Hoist can see"
+            return "the image name \(name) is taken by image \(imageId) (\(status), \(from)); Hoist adopts an image "
+                + "only when it was imported from this job's object \(wanted). Choose another --image-name, or delete "
+                + "\(imageId) (ECS DeleteImage) if it is not wanted; nothing was imported"
+        case let .objectMismatch(object, actual, expected, reference):
+            let found = actual.map { "\($0)" } ?? "missing (x-oss-hash-crc64ecma not returned)"
+            return "\(object) cannot be imported: its CRC-64 is \(found) but \(reference) is \(expected); the object is "
+                + "not the image that was verified (overwritten, or a failed upload). Upload the file again; nothing was imported"
         case .refused(let error):
             return error.operatorMessage + (error.requestId.isEmpty ? "" : " (RequestId \(error.requestId))")
         case .unreachable(let operation, let attempts, let lastError):

@@ -38,14 +38,19 @@ public struct ImportPreflight: Sendable {
         return Prepared(request: request, inspection: inspection)
     }
 
+    /// The image name a job gets when none is given: the object key's file name, made valid by
+    /// the ImportImage name rules (`builds/web server.raw` → `web-server.raw`).
+    public static func derivedImageName(for object: ObjectLocation) -> String {
+        ImportImageNameRules.derivedImageName(fromObjectKey: object.key)
+    }
+
     /// The request the parameters describe. Pure: no file access, no validation beyond what
-    /// Hoist itself needs (an image name, a region, a format that agrees with the file).
+    /// Hoist itself needs (a region, a format that agrees with the file).
     public func request(_ p: ImportParameters, object: ObjectLocation,
                        inspection: ImageInspection?) throws(ImportError) -> ImportImageRequest {
-        guard let imageName = p.imageName, !imageName.isEmpty else {
-            throw .usage("an image name is required (--image-name, or image-name in the manifest): "
-                         + "Hoist uses it to find an import that is already under way")
-        }
+        // Hoist finds (and adopts) an import already under way by its name, so a job always has
+        // one: without a name given, it is derived from the object's file name.
+        let imageName = p.imageName.flatMap { $0.isEmpty ? nil : $0 } ?? Self.derivedImageName(for: object)
         guard let region = p.region ?? defaultRegion, !region.isEmpty else {
             throw .usage("the region is unknown: pass --region (for example cn-hangzhou), set region in the manifest, "
                          + "or set ALIBABA_CLOUD_REGION_ID; it must be the OSS bucket's region")

@@ -1,22 +1,43 @@
 extension ImportTracker {
+    /// The images that hold one name, split by whether they were imported from this job's object.
+    struct NameHolders: Sendable {
+        /// Imported from this job's object (`ImportOSSBucket` / `ImportOSSObject`): adoptable.
+        var ours: [ECSImage] = []
+        /// Anything else: imported from another object, or with no OSS source ECS reports.
+        var foreign: [ECSImage] = []
+    }
+
+    /// The preflight of `hoist upload --import` and `hoist import`: one DescribeImages, before
+    /// the first byte is uploaded or the first token committed. Throws `imageNameTaken` when
+    /// an image not imported from the request's object holds its name, since such an image is
+    /// never adopted and ImportImage would only be refused for the name.
+    public func checkImageName(_ request: ImportImageRequest) async throws {
+        try await translatingErrors {
+            guard let name = request.imageName, !name.isEmpty, let object = Self.object(of: request) else { return }
+            let holders = try await holders(of: name, region: request.regionId, object: object)
+            if let foreign = holders.foreign.first { throw Self.nameTaken(name, by: foreign, wanted: object) }
+        }
+    }
+
     /// The second exactly-once guard, run before ImportImage is sent under a token: an image of
-    /// the same name that is being imported or is available is adopted (journaled as this
-    /// attempt's image) instead of importing again. This catches the case the token cannot,
-    /// such as an import started by a run whose journal was lost. A failed image of the same
-    /// name is not adopted: adopting it would make the failure permanent, and `hoist retry`
-    /// would fail on it for ever.
+    /// the same name, imported from this job's object, that is being imported or is available
+    /// is adopted (journaled as this attempt's image) instead of importing again. This catches
+    /// the case the token cannot, such as an import started by a run whose journal was lost.
+    ///
+    /// An image of that name imported from anything else is never adopted, however late it
+    /// turns up: the attempt stops with `imageNameTaken` before ImportImage, and a rerun after
+    /// the name is freed continues it. A failed image of our own is not adopted either:
+    /// adopting it would make the failure permanent, and `hoist retry` would fail on it for ever.
     func adoptExistingImage(_ attempt: ImportRecord) async throws -> ImportRecord? {
-        guard !attempt.imageName.isEmpty else { return nil }
-        let matches = try await images(named: attempt.imageName, region: attempt.region)
-        for failed in matches where failed.imageStatus?.isFailure == true {
+        let request = try ImportRequestCoding.request(from: attempt)
+        guard !attempt.imageName.isEmpty, let object = Self.object(of: request) else { return nil }
+        let holders = try await holders(of: attempt.imageName, region: attempt.region, object: object)
+        if let foreign = holders.foreign.first { throw Self.nameTaken(attempt.imageName, by: foreign, wanted: object) }
+        for failed in holders.ours where failed.imageStatus?.isFailure == true {
             emit(.warning("an earlier image \(failed.imageId) named \(attempt.imageName) is \(failed.status); not adopting it"))
         }
-        // Images of this job's earlier attempts that failed or were cancelled are history: a
-        // cancelled import can stay listed as Creating for a while, and must not be taken back.
-        let ended = Set(try await journal.imports(jobId: attempt.jobId)
-            .filter { $0.clientToken != attempt.clientToken && $0.attemptState != .available }
-            .compactMap(\.imageId))
-        guard let image = matches.first(where: { image in
+        let ended = try await endedImageIds(of: attempt)
+        guard let image = holders.ours.first(where: { image in
             !ended.contains(image.imageId) && (image.imageStatus.map { !$0.isFailure } ?? false)
         }) else { return nil }
         var record = attempt
@@ -29,12 +50,34 @@ extension ImportTracker {
         return record
     }
 
-    /// The account's images with exactly this name, in any import-related status. The name
-    /// filter is sent to ECS, and matched exactly here, in case ECS matches more loosely.
-    func images(named name: String, region: String) async throws -> [ECSImage] {
+    /// Images of this job's other attempts that failed or were cancelled: history. A cancelled
+    /// import can stay listed as Creating for a while, and must not be taken back.
+    func endedImageIds(of attempt: ImportRecord) async throws -> Set<String> {
+        Set(try await journal.imports(jobId: attempt.jobId)
+            .filter { $0.clientToken != attempt.clientToken && $0.attemptState != .available }
+            .compactMap(\.imageId))
+    }
+
+    /// The account's images with exactly this name, in any import-related status, split by
+    /// source. The name filter is sent to ECS, and matched exactly here, in case ECS matches
+    /// more loosely.
+    func holders(of name: String, region: String, object: ObjectLocation) async throws -> NameHolders {
         let query = DescribeImagesQuery(regionId: region, imageName: name, imageOwnerAlias: "self", pageSize: 100)
         let answer = try await retrying("DescribeImages") { try await ecs.describeImages(query) }
-        return answer.images.filter { $0.imageName == name }
+        var holders = NameHolders()
+        for image in answer.images where image.imageName == name {
+            if image.importSource == object { holders.ours.append(image) } else { holders.foreign.append(image) }
+        }
+        return holders
+    }
+
+    /// The object an import reads its system disk from.
+    static func object(of request: ImportImageRequest) -> ObjectLocation? {
+        request.diskDeviceMappings.first.map { ObjectLocation(bucket: $0.ossBucket, key: $0.ossObject) }
+    }
+
+    static func nameTaken(_ name: String, by image: ECSImage, wanted: ObjectLocation) -> ImportError {
+        .imageNameTaken(name: name, imageId: image.imageId, status: image.status, source: image.importSource, wanted: wanted)
     }
 
     /// The ImportImage task that creates `imageId`, found by listing import tasks (DescribeTasks

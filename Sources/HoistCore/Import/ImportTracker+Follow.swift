@@ -7,6 +7,12 @@ extension ImportTracker {
         case cancelled
     }
 
+    /// Polls in a row that found neither the image nor its task, and when the streak began.
+    struct MissingStreak {
+        var polls = 0
+        var since: Duration?
+    }
+
     /// Polls the attempt until it ends, journaling each change of status or progress, so
     /// `hoist status` and a restarted run both see where it is. Throws `timedOut` (the job
     /// stays `importing`) when the configured timeout expires first.
@@ -14,7 +20,7 @@ extension ImportTracker {
         var record = attempt
         let started = elapsed()
         var polls = 0
-        var missing = 0
+        var missing = MissingStreak()
         var reported: Observation?
         while true {
             if let job = try await journal.job(id: record.jobId), job.state == .cancelled || job.state == .failed {
@@ -53,12 +59,12 @@ extension ImportTracker {
     /// One poll: DescribeImages with the explicit status list (the default hides `Creating`),
     /// then the task when the image does not tell enough (no progress, a failure to explain,
     /// or no image at all).
-    func observe(_ record: ImportRecord, missing: inout Int) async throws -> Observation {
+    func observe(_ record: ImportRecord, missing: inout MissingStreak) async throws -> Observation {
         guard let imageId = record.imageId else { return .running(record.attemptState, percent: nil) }
         let query = DescribeImagesQuery(regionId: record.region, imageIds: [imageId])
         let answer = try await retrying("DescribeImages") { try await ecs.describeImages(query) }
         if let image = answer.images.first(where: { $0.imageId == imageId }) {
-            missing = 0
+            missing = MissingStreak()
             switch image.imageStatus {
             case .available?, .deprecated?:
                 return .available
@@ -73,7 +79,7 @@ extension ImportTracker {
         }
         // Not listed: not visible yet, cancelled, or failed and removed. The task knows which.
         if let task = try await taskAttribute(record) {
-            missing = 0
+            missing = MissingStreak()
             switch task.task.taskStatus {
             case .failed:
                 return .failed(task.failureReason.map { "the import task failed: \($0)" } ?? "the import task \(task.task.taskId) failed")
@@ -86,9 +92,17 @@ extension ImportTracker {
                 return .running(.creating, percent: task.progressPercent)
             }
         }
-        missing += 1
-        if missing >= settings.missingImageLimit {
-            return .failed("image \(imageId) is no longer listed by DescribeImages in any import status, and its task is unknown")
+        // Neither is visible. Right after ImportImage that is ECS's eventual consistency, not a
+        // loss: only a long streak of such polls, backing off, counts as evidence.
+        let now = elapsed()
+        if missing.since == nil { missing.since = now }
+        missing.polls += 1
+        if missing.polls >= settings.missingImageLimit {
+            let minutes = Int(((now - (missing.since ?? now)).seconds / 60).rounded())
+            let task = record.taskId.map { "its task \($0) is unknown to DescribeTaskAttribute" } ?? "its task is not known"
+            return .failed("image \(imageId) was not listed by DescribeImages in any import status and \(task), "
+                           + "on \(missing.polls) polls in a row over about \(minutes) min; the import is taken as lost "
+                           + "(check the ECS console; `hoist retry \(record.jobId)` imports again)")
         }
         return .running(record.attemptState, percent: nil)
     }

@@ -3,6 +3,10 @@ extension ImportTracker {
     /// cancelled. If the task had already ended, the job takes the state it actually ended in
     /// and that outcome is returned. A job that is not importing is simply marked cancelled;
     /// stopping a running upload is the upload engine's business.
+    ///
+    /// A job that is already failed or cancelled in the journal but whose last import task
+    /// still runs in ECS (a lost import that was not lost after all) has that task cancelled;
+    /// the job keeps its state.
     public func cancel(jobId: String) async throws -> ImportOutcome {
         try await translatingErrors {
             let job = try await requireJob(jobId)
@@ -11,9 +15,20 @@ extension ImportTracker {
             case .available:
                 throw ImportError.wrongState(jobId: jobId, state: job.state,
                                              hint: "the image exists already; delete it with ECS DeleteImage if it is not wanted")
-            case .cancelled:
-                return .cancelled(latest)
-            case .failed:
+            case .cancelled, .failed:
+                if let latest, let running = try await runningTask(of: latest) {
+                    guard let taskId = running.taskId else {
+                        throw ImportError.wrongState(
+                            jobId: jobId, state: job.state,
+                            hint: "its \(running.label) is still \(running.status) in ECS but its import task cannot be found; "
+                                + "cancel it in the ECS console")
+                    }
+                    try await cancelTask(taskId, region: latest.region)
+                    emit(.warning("the job was \(job.state) but its import (\(running.label)) was still \(running.status) "
+                                  + "in ECS; it is cancelled now"))
+                    return .cancelled(latest)
+                }
+                if job.state == .cancelled { return .cancelled(latest) }
                 throw ImportError.wrongState(jobId: jobId, state: job.state, hint: "there is nothing left to cancel")
             case .pending, .uploading, .verifying, .uploaded, .importing:
                 guard let latest, !latest.attemptState.isFinal else {
@@ -28,10 +43,18 @@ extension ImportTracker {
 
     func cancelAttempt(_ attempt: ImportRecord) async throws -> ImportOutcome {
         var record = attempt
-        // A token with no ids yet may still have reached ECS: look for its image by name.
-        if record.imageId == nil, let image = try await images(named: record.imageName, region: record.region)
-            .first(where: { $0.imageStatus.map { !$0.isTerminal } ?? false }) {
-            record.imageId = image.imageId
+        if record.imageId == nil {
+            // The token is committed but no ids are: ImportImage may have reached ECS. Only when
+            // ECS positively holds nothing from it is the attempt closed without CancelTask;
+            // closing it (a final state in the journal) means its token is never sent again.
+            switch try await submittedTrace(of: record) {
+            case .nothing:
+                return try await finish(record, as: .cancelled, reason: "cancelled by operator before ECS started an import")
+            case .found(let imageId, let taskId):
+                record.imageId = imageId
+                record.taskId = taskId ?? record.taskId
+                record = try await journal.recordImport(record)
+            }
         }
         if record.taskId == nil, let imageId = record.imageId {
             record.taskId = try await importTaskId(imageId: imageId, region: record.region)
@@ -43,11 +66,10 @@ extension ImportTracker {
             return try await finish(record, as: .cancelled, reason: "cancelled by operator")
         }
         do {
-            let region = record.region
-            _ = try await retrying("CancelTask") { try await ecs.cancelTask(taskId: taskId, regionId: region) }
+            try await cancelTask(taskId, region: record.region)
         } catch let error as ECSError where error.code == "InvalidTaskId.IncorrectTaskStatus" {
             // The task already ended; the job ends the way it actually did.
-            var missing = 0
+            var missing = MissingStreak()
             switch try await observe(record, missing: &missing) {
             case .available: return try await finish(record, as: .available, reason: nil)
             case .failed(let reason): return try await finish(record, as: .failed, reason: reason)
@@ -57,6 +79,10 @@ extension ImportTracker {
             emit(.warning("ECS no longer knows task \(taskId); only the job is marked cancelled"))
         }
         return try await finish(record, as: .cancelled, reason: "cancelled by operator")
+    }
+
+    func cancelTask(_ taskId: String, region: String) async throws {
+        _ = try await retrying("CancelTask") { try await ecs.cancelTask(taskId: taskId, regionId: region) }
     }
 
     /// `hoist retry`: imports a failed or cancelled job again with a NEW ClientToken and the
@@ -72,38 +98,18 @@ extension ImportTracker {
                 throw ImportError.wrongState(jobId: jobId, state: job.state,
                                              hint: "it stopped before its import; run the upload again to resume it")
             }
+            // A second import while the first still runs would be two imports of one job.
+            if let running = try await runningTask(of: latest) {
+                throw ImportError.wrongState(
+                    jobId: jobId, state: job.state,
+                    hint: "its last import (\(running.label)) is still \(running.status) in ECS; `hoist cancel \(jobId)` "
+                        + "it first, or wait for it to end, then retry")
+            }
             var request = try ImportRequestCoding.request(from: latest)
             request.clientToken = nil
             try await journal.updateState(jobId: jobId, to: .pending)
             try await markUploaded(jobId: jobId)
             return try await start(jobId: jobId, request: request, newToken: true, wait: wait)
-        }
-    }
-
-    /// Moves a job whose object is already in OSS (an import-only job, or a retried one) to
-    /// `uploaded`, through `verifying`, where the object's existence is checked when an OSS
-    /// client was given. Jobs already uploaded or further along are left alone.
-    public func markUploaded(jobId: String, expectedSize: Int64? = nil) async throws {
-        try await translatingErrors {
-            let job = try await requireJob(jobId)
-            guard job.state == .pending || job.state == .verifying else { return }
-            // Checked while still pending: a typo in the key must not leave the job in a state
-            // it cannot move back from.
-            if let oss {
-                let object = ObjectLocation(bucket: job.bucket, key: job.key)
-                let info: OSSObjectInfo
-                do {
-                    info = try await oss.headObject(bucket: job.bucket, key: job.key)
-                } catch let error as OSSError {
-                    throw ImportError.objectUnavailable(object, reason: "\(error.code): \(error.message)")
-                }
-                if let expectedSize, info.size != expectedSize {
-                    throw ImportError.objectUnavailable(
-                        object, reason: "it has \(info.size) bytes but the source file has \(expectedSize); upload the file again")
-                }
-            }
-            try await journal.updateState(jobId: jobId, to: .verifying)
-            try await journal.updateState(jobId: jobId, to: .uploaded)
         }
     }
 

@@ -9,7 +9,10 @@ import Foundation
 ///   on every retry and every later run, so a repeated call returns the same task instead of
 ///   importing twice. Only `retry(jobId:)` (an operator's explicit `hoist retry`) makes a new one.
 /// - Before that first call, an image with the same name is looked up with an explicit status
-///   list (the default filter hides `Creating` images) and adopted if it is usable.
+///   list (the default filter hides `Creating` images) and adopted if it is usable and was
+///   imported from this job's object; any other holder of the name stops the import.
+/// - A token whose attempt ended (an operator's `hoist cancel`) is never sent again: each
+///   ImportImage re-reads the attempt from the journal first.
 /// - TaskId and ImageId are committed as soon as ImportImage returns; a run that finds them
 ///   polls and never calls ImportImage again.
 public struct ImportTracker: Sendable {
@@ -18,11 +21,17 @@ public struct ImportTracker: Sendable {
         public var retry: ImportRetryPolicy
         /// How long one run follows an import; nil waits as long as ECS takes.
         public var timeout: Duration?
-        /// Polls in a row that find neither the image nor its task before the import counts as lost.
+        /// Polls in a row that find neither the image nor its task before a live import counts
+        /// as lost. ECS lists a new image and task only after a while (eventual consistency),
+        /// so not finding them is normal at first; the polls back off with `poll`, and the
+        /// default of 20 is about 17 minutes with the standard schedule. Positive evidence (the
+        /// task failed, was cancelled, or finished without its image) ends an import at once.
         public var missingImageLimit: Int
 
+        public static let defaultMissingImageLimit = 20
+
         public init(poll: ImportPollSchedule = .standard, retry: ImportRetryPolicy = .standard, timeout: Duration? = nil,
-                    missingImageLimit: Int = 3) {
+                    missingImageLimit: Int = Settings.defaultMissingImageLimit) {
             self.poll = poll
             self.retry = retry
             self.timeout = timeout
@@ -140,8 +149,19 @@ public struct ImportTracker: Sendable {
         if let adopted = try await adoptExistingImage(record) { return .running(adopted) }
         let request = try ImportRequestCoding.request(from: record)
         let response: ImportImageResponse
+        let journal = journal
         do {
-            response = try await retrying("ImportImage") { try await ecs.importImage(request) }
+            response = try await retrying("ImportImage") {
+                // Another process (`hoist cancel`) may have ended this attempt while this one
+                // waited to retry; its token must then never go out again.
+                if let stored = try await journal.importRecord(clientToken: request.clientToken ?? ""),
+                   stored.attemptState.isFinal {
+                    throw AttemptEnded(record: stored)
+                }
+                return try await ecs.importImage(request)
+            }
+        } catch let ended as AttemptEnded {
+            return try await settle(ended.record)
         } catch let error as ECSError where !error.leavesAttemptOpen {
             return try await finish(record, as: .failed, reason: error.operatorMessage)
         } catch let violation as ImportImageViolation {
@@ -153,6 +173,11 @@ public struct ImportTracker: Sendable {
         record = try await journal.recordImport(record)
         emit(.submitted(jobId: record.jobId, taskId: response.taskId, imageId: response.imageId))
         return .running(record)
+    }
+
+    /// Thrown inside the ImportImage retry loop when the attempt was ended by someone else.
+    struct AttemptEnded: Error {
+        var record: ImportRecord
     }
 
     // MARK: - Endings

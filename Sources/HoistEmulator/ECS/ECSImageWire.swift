@@ -2,44 +2,33 @@ import Foundation
 import HoistCore
 
 /// One image as DescribeImages writes it: HoistCore's `ECSImage` fields (shared with the client,
-/// so both read and write the same names) plus the members the client does not model but real
-/// SDKs and scripts look at, such as `DiskDeviceMappings` with the imported OSS object.
+/// so both read and write the same names, `DiskDeviceMappings` with the imported OSS object
+/// included) plus the members the client does not model but real SDKs and scripts look at.
 struct ECSImageWire: Encodable {
     var image: ECSImage
-    var disks: [Disk]
     var osName: String
 
-    struct Disk: Encodable {
-        var Device: String
-        var Size: String
-        var `Type`: String
-        var Format: String
-        var ImportOSSBucket: String
-        var ImportOSSObject: String
-        var SnapshotId: String
-        var Progress: String
-    }
-
-    init(record: ECSImportRecord, state: ECSImportState) {
+    init(record: ECSImportRecord, state: ECSImportState, now: Date) {
         let r = record.request
         let progress = "\(state.percent)%"
+        let disks = r.diskDeviceMappings.enumerated().map { index, disk in
+            let n = index + 1
+            let size = disk.diskImageSize
+                ?? record.virtualSizes[n].map { max(1, ImportImageDiskSizeLimits.minimumGiB(forVirtualSize: $0)) } ?? 0
+            return ECSImageDisk(
+                device: disk.device ?? "/dev/xvd" + String(Character(UnicodeScalar(UInt8(96 + n)))),
+                size: String(size), type: n == 1 ? "system" : "data", format: record.detectedFormats[n] ?? "raw",
+                importOSSBucket: disk.ossBucket, importOSSObject: disk.ossObject,
+                snapshotId: state.imageStatus == .available ? "s-" + record.imageId.dropFirst(2).dropLast() + String(n) : "",
+                progress: progress, remainTime: state.finished == nil ? record.remainingSeconds(at: now) : 0)
+        }
         image = ECSImage(imageId: record.imageId, imageName: r.imageName, description: r.description,
                          status: state.imageStatus, progress: progress, size: record.sizeGiB,
                          architecture: r.architecture ?? ImportImageVocabulary.defaultArchitecture,
                          osType: r.osType ?? ImportImageVocabulary.defaultOSType,
                          platform: r.platform ?? ImportImageVocabulary.defaultPlatform,
                          bootMode: r.bootMode ?? ((r.architecture == "arm64") ? "UEFI" : "BIOS"),
-                         creationTime: ECSTimestamp.format(record.created), tags: r.tags)
-        disks = r.diskDeviceMappings.enumerated().map { index, disk in
-            let n = index + 1
-            let size = disk.diskImageSize
-                ?? record.virtualSizes[n].map { max(1, ImportImageDiskSizeLimits.minimumGiB(forVirtualSize: $0)) } ?? 0
-            return Disk(Device: disk.device ?? "/dev/xvd" + String(Character(UnicodeScalar(UInt8(96 + n)))),
-                        Size: String(size), Type: n == 1 ? "system" : "data", Format: record.detectedFormats[n] ?? "raw",
-                        ImportOSSBucket: disk.ossBucket, ImportOSSObject: disk.ossObject,
-                        SnapshotId: state.imageStatus == .available ? "s-" + record.imageId.dropFirst(2).dropLast() + String(n) : "",
-                        Progress: progress)
-        }
+                         creationTime: ECSTimestamp.format(record.created), tags: r.tags, diskDeviceMappings: disks)
         osName = (r.platform ?? ImportImageVocabulary.defaultPlatform) + " 64 bit"
     }
 
@@ -51,14 +40,9 @@ struct ECSImageWire: Encodable {
         init?(intValue: Int) { nil }
     }
 
-    private struct DiskList: Encodable {
-        var DiskDeviceMapping: [Disk]
-    }
-
     func encode(to encoder: any Encoder) throws {
         try image.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
-        try c.encode(DiskList(DiskDeviceMapping: disks), forKey: Key("DiskDeviceMappings"))
         try c.encode(osName, forKey: Key("OSName"))
         try c.encode("none", forKey: Key("Usage"))
         try c.encode(true, forKey: Key("IsSupportCloudinit"))

@@ -78,6 +78,11 @@ struct ECSImportRecord: Sendable {
         return min(99, Int(elapsed / importSeconds * 100))
     }
 
+    /// Whole seconds until the import would reach 100%, as `RemainTime` reports it.
+    func remainingSeconds(at time: Date) -> Int {
+        Int(max(0, completion.timeIntervalSince(time)).rounded(.up))
+    }
+
     /// Whether a listing still shows the image: cancelled imports vanish.
     var isListed: Bool { cancelled == nil }
 

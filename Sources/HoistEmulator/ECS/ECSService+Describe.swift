@@ -22,7 +22,7 @@ extension ECSService {
             if let name, !(record.request.imageName ?? "").contains(name) { return false }
             return statuses.contains(record.state(at: now).imageStatus)
         }
-        let images = page.slice(matching).map { ECSImageWire(record: $0, state: $0.state(at: now)) }
+        let images = page.slice(matching).map { ECSImageWire(record: $0, state: $0.state(at: now), now: now) }
         return json(ECSImageListing(requestId: requestId, regionId: regionId, totalCount: matching.count, page: page, images: images),
                     requestId: requestId)
     }

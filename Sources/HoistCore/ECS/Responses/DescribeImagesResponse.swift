@@ -30,10 +30,13 @@ public struct ECSImage: ECSPageItem {
     public var bootMode: String?
     public var creationTime: String?
     public var tags: [ImportImageRequest.Tag]
+    /// The image's disks, the system disk first; for an imported image they name the OSS objects.
+    public var diskDeviceMappings: [ECSImageDisk]
 
     public init(imageId: String, imageName: String? = nil, description: String? = nil, status: ECSImageStatus,
                 progress: String? = nil, size: Int? = nil, architecture: String? = nil, osType: String? = nil,
-                platform: String? = nil, bootMode: String? = nil, creationTime: String? = nil, tags: [ImportImageRequest.Tag] = []) {
+                platform: String? = nil, bootMode: String? = nil, creationTime: String? = nil, tags: [ImportImageRequest.Tag] = [],
+                diskDeviceMappings: [ECSImageDisk] = []) {
         self.imageId = imageId
         self.imageName = imageName
         self.description = description
@@ -46,10 +49,18 @@ public struct ECSImage: ECSPageItem {
         self.bootMode = bootMode
         self.creationTime = creationTime
         self.tags = tags
+        self.diskDeviceMappings = diskDeviceMappings
     }
 
     public var imageStatus: ECSImageStatus? { ECSImageStatus(rawValue: status) }
     public var progressPercent: Int? { ECSProgress.percent(progress) }
+
+    /// The OSS object the image's system disk was imported from (the disk typed `system`, else
+    /// the first); nil for an image that was not imported from OSS or whose answer omits it.
+    public var importSource: ObjectLocation? {
+        let system = diskDeviceMappings.first { $0.type?.lowercased() == "system" } ?? diskDeviceMappings.first
+        return system?.importSource
+    }
 
     private struct WireTag: Codable {
         var TagKey: String
@@ -70,6 +81,7 @@ public struct ECSImage: ECSPageItem {
         bootMode = c.string("BootMode")
         creationTime = c.string("CreationTime")
         tags = try c.list("Tags", "Tag", as: WireTag.self).map { ImportImageRequest.Tag(key: $0.TagKey, value: $0.TagValue ?? "") }
+        diskDeviceMappings = try c.list("DiskDeviceMappings", "DiskDeviceMapping", as: ECSImageDisk.self)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -87,6 +99,7 @@ public struct ECSImage: ECSPageItem {
         try c.put(creationTime, "CreationTime")
         try c.put("self", "ImageOwnerAlias")
         try c.putList(tags.map { WireTag(TagKey: $0.key, TagValue: $0.value) }, "Tags", "Tag")
+        try c.putList(diskDeviceMappings, "DiskDeviceMappings", "DiskDeviceMapping")
     }
 }
 

@@ -159,6 +159,15 @@ public struct DescribeTaskAttributeResponse: Codable, Sendable, Equatable {
         return [failed.errorCode, failed.errorMsg].compactMap { $0 }.joined(separator: ": ")
     }
 
+    /// The OSS object an import task reads, from its first step's `OSSBucket` / `OSSObject`
+    /// related items; nil when the answer does not say.
+    public var importSource: ObjectLocation? {
+        guard let items = operationProgress.first?.relatedItems,
+              let bucket = items.first(where: { $0.name == "OSSBucket" })?.value, !bucket.isEmpty,
+              let key = items.first(where: { $0.name == "OSSObject" })?.value, !key.isEmpty else { return nil }
+        return ObjectLocation(bucket: bucket, key: key)
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: ECSKey.self)
         requestId = c.string("RequestId") ?? ""

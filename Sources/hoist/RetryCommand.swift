@@ -11,7 +11,9 @@ struct RetryCommand: AsyncParsableCommand {
         Reruns of `hoist import` never import twice: they reuse the job's
         ClientToken. This is the one command that starts a second import for a
         job, with the parameters of its last attempt and a fresh token. The
-        object is checked with HeadObject first (unless --skip-object-check).
+        object is checked first: it must still have the CRC-64 the job verified
+        (unless --skip-object-check). While the last attempt's import task still
+        runs in ECS, retry refuses: `hoist cancel JOB` it first, or wait.
         Earlier attempts stay in the journal as history.
 
         Examples:

@@ -33,6 +33,9 @@ struct OSSOptions: ParsableArguments {
                                                                valueName: "path"))
     var stateDirectory: String?
 
+    @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// endpoints other than loopback (signatures and STS tokens then cross the network unencrypted).")
+    var insecureHTTP = false
+
     /// The resolved settings, with `extra` flags from the command merged in.
     func settings(_ extra: HoistSettings.Overrides = .init()) throws -> HoistSettings {
         var flags = extra
@@ -41,6 +44,7 @@ struct OSSOptions: ParsableArguments {
         flags.bucket = bucket
         flags.prefix = prefix
         flags.stateDirectory = stateDirectory
+        if insecureHTTP { flags.insecureHTTP = true }
         if let signatureVersion {
             guard let version = OSSRequestSigner.Version(rawValue: signatureVersion.lowercased()) else {
                 throw UsageFailure("--signature-version must be v4 or v1, not \(signatureVersion)")
@@ -85,10 +89,20 @@ struct OSSSession {
 }
 
 extension HoistSettings {
+    /// The configured (or this user's default) state directory: the journal's and the job
+    /// locks'.
+    func resolvedStateDirectory() throws -> StateDirectory {
+        do {
+            return try StateDirectory.resolve(override: stateDirectory)
+        } catch {
+            throw GeneralFailure("cannot choose the state directory: \(error)")
+        }
+    }
+
     /// The journal in the configured (or this user's default) state directory.
     func openJournal() throws -> UploadJournal {
+        let directory = try resolvedStateDirectory()
         do {
-            let directory = try StateDirectory.resolve(override: stateDirectory)
             return try UploadJournal.open(in: directory)
         } catch {
             throw GeneralFailure("cannot open the journal: \(error)")

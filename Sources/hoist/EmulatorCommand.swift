@@ -53,6 +53,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         Examples:
           hoist emulator --port 9000 --bucket images \\
               --access-key-id AK --access-key-secret SK
+          HOIST_EMULATOR_ACCESS_KEY_ID=AK HOIST_EMULATOR_ACCESS_KEY_SECRET=SK \\
+              hoist emulator --bucket images
+          hoist emulator --bucket images --access-keys-file keys.txt
           hoist emulator --discard --no-auth --bucket bench
           hoist emulator --no-auth --bucket b \\
               --fail UploadPart:0.1:500:InternalError \\
@@ -88,6 +91,10 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     @Option(help: "An STS security token required with the last --access-key-id.")
     var securityToken: String?
+
+    @Option(help: ArgumentHelp("A file of accepted keys, one 'ID SECRET [TOKEN]' per line (keeps secrets out of ps).",
+                               valueName: "path"))
+    var accessKeysFile: String?
 
     @Option(help: "Region id used in V4 scopes and bucket info.")
     var region: String = "cn-hangzhou"
@@ -154,8 +161,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         if accessKeyIds.count != accessKeySecrets.count {
             throw ValidationError("Give one --access-key-secret for every --access-key-id.")
         }
-        if !noAuth && accessKeyIds.isEmpty {
-            throw ValidationError("Give --access-key-id/--access-key-secret, or --no-auth to accept unsigned requests.")
+        if !noAuth, try accessKeys().isEmpty {
+            throw ValidationError("Give --access-key-id/--access-key-secret, --access-keys-file, "
+                                  + "\(EmulatorAccessKeys.idVariable)/\(EmulatorAccessKeys.secretVariable), "
+                                  + "or --no-auth to accept unsigned requests.")
         }
         if discard && data != nil { throw ValidationError("--discard and --data exclude each other.") }
         _ = try faultSettings()
@@ -164,8 +173,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var keys = zip(accessKeyIds, accessKeySecrets).map { OSSAccessKey(id: $0, secret: $1) }
-        if let token = securityToken, !keys.isEmpty { keys[keys.count - 1].securityToken = token }
+        let keys = try accessKeys()
         let config = EmulatorConfig(
             host: host, port: port,
             storage: discard ? .discard : data.map { .directory($0) } ?? .temporaryDirectory,
@@ -176,6 +184,19 @@ struct EmulatorCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("hoist-emulator listening on \(server.baseURL)\n".utf8))
         await ShutdownSignal.wait()
         try await server.shutdown()
+    }
+
+    /// The keys from the flags, then the key file, then the environment.
+    func accessKeys() throws -> [OSSAccessKey] {
+        var keys = zip(accessKeyIds, accessKeySecrets).map { OSSAccessKey(id: $0, secret: $1) }
+        if let token = securityToken, !keys.isEmpty { keys[keys.count - 1].securityToken = token }
+        do {
+            if let accessKeysFile { keys += try EmulatorAccessKeys.load(file: accessKeysFile) }
+            if let key = try EmulatorAccessKeys.fromEnvironment(ProcessInfo.processInfo.environment) { keys.append(key) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return keys
     }
 
     func faultSettings() throws -> FaultSettings {

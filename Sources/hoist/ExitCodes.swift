@@ -10,6 +10,8 @@ enum HoistExit {
     static let service: Int32 = 5
     static let network: Int32 = 6
     static let integrity: Int32 = 7
+    /// Another process holds the job's lock (`--wait-for-lock` waits instead).
+    static let locked: Int32 = 8
     static let usage: Int32 = 64
     static let interrupted: Int32 = 130
 
@@ -37,6 +39,8 @@ enum HoistExit {
           5    OSS refused the request otherwise (NoSuchBucket, invalid argument)
           6    network: gave up after --give-up-after without progress
           7    integrity: the object's CRC-64 differs from the parts (journal kept)
+          8    another hoist process is running this job (its pid is printed); wait
+               for it, or use --wait-for-lock
           64   usage or configuration error
           130  interrupted by Ctrl-C or SIGTERM; run the same command to resume
         """

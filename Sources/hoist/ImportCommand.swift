@@ -119,6 +119,9 @@ struct ImportCommand: AsyncParsableCommand {
             let (job, _) = try await ImportJobLocator(journal: journal).job(
                 object: location, sourcePath: sourcePath, source: source, imageName: prepared.request.imageName ?? "",
                 endpoint: settings.endpoint.url(bucket: nil, key: nil))
+            // The same lock `hoist upload` takes for this job: one runner per job, host-wide.
+            let lock = try await JobLock.acquire(JobLockKey(job: job), in: context.stateDirectory())
+            defer { lock.release() }
             let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
                                         onEvent: { output.emit($0) })
             try await tracker.markUploaded(jobId: job.id, sourceFile: sourcePath, expectedSize: source?.size)
@@ -127,6 +130,9 @@ struct ImportCommand: AsyncParsableCommand {
             throw output.finish(outcome, jobId: job.id)
         } catch let exit as ExitCode {
             throw exit
+        } catch let error as JobLockError {
+            if case .held = error { throw exitWithMessage(error.description, code: HoistExit.locked) }
+            throw exitWithMessage(error.description, code: HoistExit.failure)
         } catch {
             throw output.fail(error)
         }

@@ -11,14 +11,17 @@ struct ImportContext {
     let importConfig: ImportConfig
     let environment: [String: String]
     let stateDirectoryFlag: String?
+    /// Plain http:// to hosts other than loopback allowed (`--insecure-http` or `[oss] insecure-http`).
+    let insecureHTTP: Bool
 
     init(_ options: JournalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ImportError) {
-        try self.init(config: options.config, stateDirectory: options.stateDirectory, environment: environment)
+        try self.init(config: options.config, stateDirectory: options.stateDirectory,
+                      insecureHTTP: options.insecureHTTP, environment: environment)
     }
 
-    init(config: String?, stateDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(ImportError) {
+    init(config: String?, stateDirectory: String?, insecureHTTP: Bool = false,
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws(ImportError) {
         do {
             file = try HoistConfig.load(path: config)
         } catch {
@@ -27,6 +30,7 @@ struct ImportContext {
         importConfig = try ImportConfig.load(path: config)
         self.environment = environment
         stateDirectoryFlag = stateDirectory
+        self.insecureHTTP = insecureHTTP || file.insecureHTTP == true
     }
 
     private func env(_ name: String) -> String? {
@@ -39,9 +43,14 @@ struct ImportContext {
         env("HOIST_REGION") ?? env("ALIBABA_CLOUD_REGION_ID") ?? file.region
     }
 
-    func openJournal() throws -> UploadJournal {
+    /// The state directory: the journal's and the job locks'.
+    func stateDirectory() throws -> StateDirectory {
         let override = stateDirectoryFlag ?? env("HOIST_STATE_DIRECTORY") ?? file.stateDirectory
-        return try UploadJournal.open(in: StateDirectory.resolve(override: override, environment: environment))
+        return try StateDirectory.resolve(override: override, environment: environment)
+    }
+
+    func openJournal() throws -> UploadJournal {
+        try UploadJournal.open(in: stateDirectory())
     }
 
     /// The engine's credential chain (environment, then systemd credentials); never a flag.
@@ -58,6 +67,12 @@ struct ImportContext {
         guard let endpoint = ECSEndpoint(url: text) else {
             throw .usage("the ECS endpoint \(text) is not an http(s)://host[:port] URL")
         }
+        do {
+            try PlainHTTPPolicy.check(scheme: endpoint.scheme, host: endpoint.host, setting: "ecs-endpoint",
+                                      service: "ECS", allowed: insecureHTTP)
+        } catch {
+            throw .usage(error.description)
+        }
         return endpoint
     }
 
@@ -72,7 +87,8 @@ struct ImportContext {
     /// endpoint`, or `fallbackEndpoint`, the job's recorded one), signed for `region`.
     func ossSettings(endpointFlag: String?, region: String, fallbackEndpoint: String? = nil) throws(ImportError)
         -> HoistSettings {
-        var flags = HoistSettings.Overrides(endpoint: endpointFlag, region: region, stateDirectory: stateDirectoryFlag)
+        var flags = HoistSettings.Overrides(endpoint: endpointFlag, region: region, stateDirectory: stateDirectoryFlag,
+                                            insecureHTTP: insecureHTTP ? true : nil)
         if flags.endpoint == nil, env("HOIST_ENDPOINT") == nil, file.endpoint == nil { flags.endpoint = fallbackEndpoint }
         do {
             return try HoistSettings.resolve(flags: flags, environment: environment, file: file)

@@ -97,6 +97,9 @@ struct JournalOptions: ParsableArguments {
         "Directory of the journal (env HOIST_STATE_DIRECTORY, config [state] directory; default /var/lib/hoist "
         + "as root, else $XDG_STATE_HOME/hoist or ~/.local/state/hoist).", valueName: "dir"))
     var stateDirectory: String?
+
+    @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// OSS and ECS endpoints other than loopback (config [oss] insecure-http).")
+    var insecureHTTP = false
 }
 
 /// How to follow an import (`--json` belongs to each command, since `hoist upload` has its own).

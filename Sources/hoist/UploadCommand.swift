@@ -63,6 +63,12 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines when not on a terminal.", valueName: "seconds"))
     var progressInterval: Double = 5
 
+    @Flag(help: "If another hoist is running this job, wait for it to finish instead of exiting with code 8.")
+    var waitForLock = false
+
+    @Flag(help: "Before resuming, re-read the parts already sent and send again any whose CRC-64 differs from the file.")
+    var verifyLocal = false
+
     @Option(help: .hidden)
     var minPartSize: String?
 
@@ -85,6 +91,7 @@ struct UploadCommand: AsyncParsableCommand {
         let session: OSSSession
         let journal: UploadJournal
         let settings: HoistSettings
+        let stateDirectory: StateDirectory
         var chain: UploadImportChain?
         do {
             settings = try oss.settings(.init(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
@@ -98,7 +105,7 @@ struct UploadCommand: AsyncParsableCommand {
             do {
                 request = UploadRequest(sourcePath: path, location: try settings.destination(forFile: path, given: location),
                                         partSize: settings.partSize, parallel: settings.parallel, limits: limits,
-                                        endpoint: settings.endpoint.url(bucket: nil, key: nil))
+                                        endpoint: settings.endpoint.url(bucket: nil, key: nil), verifyLocal: verifyLocal)
             } catch {
                 throw UsageFailure(String(describing: error))
             }
@@ -112,6 +119,7 @@ struct UploadCommand: AsyncParsableCommand {
                 }
             }
             session = try OSSSession(settings: settings)
+            stateDirectory = try settings.resolvedStateDirectory()
             journal = try settings.openJournal()
         } catch let failure as UsageFailure {
             reporter.fail(failure.description, category: "usage", exitCode: HoistExit.usage)
@@ -125,7 +133,16 @@ struct UploadCommand: AsyncParsableCommand {
         let policy = RetryPolicy(giveUpAfter: settings.giveUpAfter)
         let engine = ResumableUpload(client: session.client, journal: journal, policy: policy,
                                      onEvent: { reporter.handle($0) })
-        let work = Task { () async throws -> ExitCode? in
+        let lockKey = JobLockKey(sourcePath: request.sourcePath, bucket: request.location.bucket,
+                                 key: request.location.key)
+        let work = Task { [waitForLock] () async throws -> ExitCode? in
+            // One runner per job, host-wide, for both phases: taken before the journal is read.
+            let lock = try await JobLock.acquire(lockKey, in: stateDirectory, wait: waitForLock) { holder in
+                StandardError.write("hoist: waiting for "
+                    + (holder.map { "hoist process \($0.pid) (running this job since \($0.sinceText))" } ?? "another hoist process")
+                    + " to finish\n")
+            }
+            defer { lock.release() }
             try await chain?.preflight(journal: journal, file: request.sourcePath, location: request.location,
                                        transport: session.transport)
             let summary = try await engine.run(request)
@@ -138,6 +155,15 @@ struct UploadCommand: AsyncParsableCommand {
         switch result {
         case .success(let exit):
             if let exit, exit.rawValue != 0 { throw exit }
+        case .failure(let failure as JobLockError):
+            let code: Int32
+            switch failure {
+            case .held: code = HoistExit.locked
+            case .cancelled: code = HoistExit.interrupted
+            case .unusable, .stateDirectory: code = HoistExit.failure
+            }
+            reporter.fail(failure.description, category: code == HoistExit.locked ? "locked" : "other", exitCode: code)
+            throw ExitCode(code)
         case .failure(let failure as UploadFailure):
             let code = HoistExit.code(for: failure.category)
             reporter.fail(failure.description, category: failure.category.rawValue, exitCode: code)

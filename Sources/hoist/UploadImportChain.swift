@@ -72,7 +72,8 @@ struct UploadImportChain {
     /// image file itself, and every ImportImage rule.
     init(options: UploadImportOptions, file: String, location: ObjectLocation, settings: HoistSettings,
          configPath: String?, output: ImportOutput) throws(ImportError) {
-        let context = try ImportContext(config: configPath, stateDirectory: settings.stateDirectory)
+        let context = try ImportContext(config: configPath, stateDirectory: settings.stateDirectory,
+                                        insecureHTTP: settings.insecureHTTP)
         let layers = try options.image.layers(config: context.importConfig)
         if let asked = layers.merged.region, !settings.region.isEmpty, asked != settings.region {
             throw .usage("the import region \(asked) differs from the bucket's region \(settings.region): "

@@ -109,6 +109,10 @@ struct UploadsCommand: AsyncParsableCommand {
             Aborting deletes the upload's parts. A `hoist upload` of that file later starts again \
             from the first part, so abort only uploads nobody is resuming.
 
+            Only uploads this host's journal started are aborted, unless --all is given, and never \
+            one whose job is running now (its lock is held). Uploads a run meant to abort but \
+            OSS did not confirm are retried by every `hoist uploads abort` in their bucket.
+
             \(HoistExit.table)
             """)
 
@@ -120,6 +124,9 @@ struct UploadsCommand: AsyncParsableCommand {
 
         @Option(help: ArgumentHelp("oss://BUCKET[/PREFIX] to look under.", valueName: "location"))
         var location: String?
+
+        @Flag(help: "Also abort uploads this host's journal did not start (other hosts', other tools').")
+        var all = false
 
         @OptionGroup var oss: OSSOptions
 
@@ -138,25 +145,55 @@ struct UploadsCommand: AsyncParsableCommand {
                 let scope = try UploadsCommand.scope(location, settings: settings)
                 let session = try OSSSession(settings: settings)
                 defer { session.shutdown() }
-                let journal = try? settings.openJournal()
-                var targets = try await UploadsCommand.listing(session.client, bucket: scope.bucket, prefix: scope.prefix,
-                                                               olderThan: olderThan.flatMap(DurationText.parse))
+                let journal = try settings.openJournal()
+                let sweep = OrphanSweep(client: session.client, journal: journal,
+                                        stateDirectory: try settings.resolvedStateDirectory())
+                let listed = try await UploadsCommand.listing(session.client, bucket: scope.bucket, prefix: scope.prefix,
+                                                              olderThan: nil)
+                let targets: [OSSUploadInfo]
                 if let uploadId {
-                    targets = targets.filter { $0.uploadId == uploadId }
+                    targets = listed.filter { $0.uploadId == uploadId }
                     guard !targets.isEmpty else {
                         throw GeneralFailure("no unfinished upload \(uploadId) under oss://\(scope.bucket)/\(scope.prefix)")
                     }
+                } else {
+                    let cutoff = Date().addingTimeInterval(-(olderThan.flatMap(DurationText.parse) ?? 0))
+                    targets = try await sweep.targets(listed) { ($0.initiated ?? .distantFuture) < cutoff }
                 }
-                for upload in targets {
-                    try await session.client.abortMultipartUpload(bucket: scope.bucket, key: upload.key,
-                                                                  uploadId: upload.uploadId)
-                    if let journal, (try? await journal.upload(id: upload.uploadId))??.state == .open {
-                        try? await journal.markUploadAborted(uploadId: upload.uploadId)
-                    }
-                    StandardOutput.write("aborted \(upload.uploadId)  oss://\(scope.bucket)/\(upload.key)\n")
-                }
-                StandardError.write("\(targets.count) upload(s) aborted\n")
+                let entries = try await sweep.abort(targets, bucket: scope.bucket, includeForeign: all)
+                try UploadsCommand.report(entries, bucket: scope.bucket, named: uploadId != nil)
             }
+        }
+    }
+
+    /// Prints one line per upload and fails (exit 1) when an abort was not confirmed or a named
+    /// upload was skipped, so scripts notice parts that are still billed.
+    static func report(_ entries: [OrphanSweep.Entry], bucket: String, named: Bool) throws {
+        var aborted = 0, skipped = 0, unconfirmed = 0
+        for entry in entries {
+            let name = "\(entry.upload.uploadId)  oss://\(bucket)/\(entry.upload.key)"
+            switch entry.disposition {
+            case .aborted, .alreadyGone:
+                aborted += 1
+                StandardOutput.write("aborted \(name)\n")
+            case .notConfirmed(let reason):
+                unconfirmed += 1
+                StandardError.write("hoist: not aborted \(name): \(reason); run the command again\n")
+            case .notOurs:
+                skipped += 1
+                StandardError.write("skipped \(name): not started by this host's journal (--all aborts it too)\n")
+            case let .running(jobId, holder):
+                skipped += 1
+                let who = holder.map { " by hoist process \($0.pid)" } ?? ""
+                StandardError.write("skipped \(name): its job \(jobId) is running\(who)\n")
+            }
+        }
+        StandardError.write("\(aborted) upload(s) aborted\(skipped > 0 ? ", \(skipped) skipped" : "")\n")
+        if unconfirmed > 0 {
+            throw GeneralFailure("\(unconfirmed) abort(s) were not confirmed by OSS; their parts are still billed")
+        }
+        if named, skipped > 0 {
+            throw GeneralFailure("upload \(entries[0].upload.uploadId) was not aborted")
         }
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 /// bucket = "images"
 /// prefix = "builds/"
 /// signature-version = "v4"                            # or "v1"
+/// insecure-http = false                               # true: allow http:// to other hosts (OSS and ECS)
 ///
 /// [upload]
 /// part-size = "64MiB"                                 # or an integer number of bytes
@@ -32,12 +33,14 @@ public struct HoistConfig: Sendable, Equatable {
     public var parallel: Int?
     public var giveUpAfter: Double?
     public var stateDirectory: String?
+    /// Allow plain `http://` OSS and ECS endpoints other than loopback (`PlainHTTPPolicy`).
+    public var insecureHTTP: Bool?
 
     /// Every value optional: the same shape serves the file and the command line
     /// (`HoistSettings.Overrides`), the two layers that may leave a setting out.
     public init(endpoint: String? = nil, region: String? = nil, bucket: String? = nil, prefix: String? = nil,
                 signatureVersion: OSSRequestSigner.Version? = nil, partSize: Int64? = nil, parallel: Int? = nil,
-                giveUpAfter: Double? = nil, stateDirectory: String? = nil) {
+                giveUpAfter: Double? = nil, stateDirectory: String? = nil, insecureHTTP: Bool? = nil) {
         self.endpoint = endpoint
         self.region = region
         self.bucket = bucket
@@ -47,6 +50,7 @@ public struct HoistConfig: Sendable, Equatable {
         self.parallel = parallel
         self.giveUpAfter = giveUpAfter
         self.stateDirectory = stateDirectory
+        self.insecureHTTP = insecureHTTP
     }
 
     /// Where the config is looked for when no `--config` is given.
@@ -84,7 +88,7 @@ public struct HoistConfig: Sendable, Equatable {
                 throw TOMLError(line: toml.line(of: table, key) ?? 0, message: "unknown setting \(table).\(key)")
             }
         }
-        try refuseUnknown("oss", ["endpoint", "region", "bucket", "prefix", "signature-version"])
+        try refuseUnknown("oss", ["endpoint", "region", "bucket", "prefix", "signature-version", "insecure-http"])
         try refuseUnknown("upload", ["part-size", "parallel", "give-up-after"])
         try refuseUnknown("state", ["directory"])
 
@@ -92,6 +96,7 @@ public struct HoistConfig: Sendable, Equatable {
         region = try toml.string("oss", "region")
         bucket = try toml.string("oss", "bucket")
         prefix = try toml.string("oss", "prefix")
+        insecureHTTP = try toml.boolean("oss", "insecure-http")
         if let version = try toml.string("oss", "signature-version") {
             guard let parsed = OSSRequestSigner.Version(rawValue: version.lowercased()) else {
                 throw TOMLError(line: toml.line(of: "oss", "signature-version") ?? 0,

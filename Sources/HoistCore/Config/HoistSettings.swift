@@ -17,6 +17,9 @@ public struct HoistSettings: Sendable, Equatable {
     public var giveUpAfter: Double?
     /// nil: the default state directory for this user.
     public var stateDirectory: String?
+    /// Plain `http://` to hosts other than loopback was allowed (flag or config); the ECS
+    /// endpoint follows the same rule.
+    public var insecureHTTP: Bool = false
 
     /// Values given on the command line; nil means "not given". They are the same settings the
     /// config file may give, so the flags layer is a `HoistConfig` too rather than a second copy
@@ -46,6 +49,9 @@ public struct HoistSettings: Sendable, Equatable {
             throw ConfigError(path: "endpoint", message: "no OSS endpoint: give --endpoint or --region, set "
                               + "HOIST_ENDPOINT or HOIST_REGION, or set [oss] endpoint/region in the config")
         }
+        let insecureHTTP = flags.insecureHTTP ?? file.insecureHTTP ?? false
+        try PlainHTTPPolicy.check(scheme: endpoint.scheme, host: endpoint.host, setting: "endpoint", service: "OSS",
+                                  allowed: insecureHTTP)
         let version = flags.signatureVersion ?? file.signatureVersion ?? .v4
         let region: String
         if let chosen = regionText ?? endpoint.region {
@@ -67,7 +73,8 @@ public struct HoistSettings: Sendable, Equatable {
             endpoint: endpoint, region: region, bucket: flags.bucket ?? env("HOIST_BUCKET") ?? file.bucket,
             prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel,
             giveUpAfter: flags.giveUpAfter ?? file.giveUpAfter,
-            stateDirectory: flags.stateDirectory ?? env("HOIST_STATE_DIRECTORY") ?? file.stateDirectory)
+            stateDirectory: flags.stateDirectory ?? env("HOIST_STATE_DIRECTORY") ?? file.stateDirectory,
+            insecureHTTP: insecureHTTP)
     }
 
     /// Where a file goes when the command line names only the file (or only a bucket or a

@@ -19,6 +19,9 @@ public struct StateDirectory: Sendable, Equatable {
     /// The journal file inside the directory.
     public var journalPath: String { path + "/journal.sqlite" }
 
+    /// The job locks' directory (`JobLock`).
+    public var locksPath: String { path + "/locks" }
+
     public init(path: String) {
         self.path = path
     }
@@ -42,11 +45,14 @@ public struct StateDirectory: Sendable, Equatable {
         return StateDirectory(path: home + "/.local/state/hoist")
     }
 
-    /// Creates the directory (and any missing parents) with mode 0700 if it does not exist.
+    /// Creates the directory (and any missing parents) with mode 0700 if it does not exist,
+    /// and narrows an existing state directory to 0700.
     ///
-    /// An existing directory keeps its mode: the operator or systemd (`StateDirectoryMode=`)
-    /// chose it deliberately. New parents also get 0700, as the XDG spec asks for its base
-    /// directories.
+    /// The directory holds the journal (buckets, keys, upload IDs) and the job locks, so only
+    /// its owner may list or enter it. Existing parents keep their modes (they are the
+    /// operator's); new parents also get 0700, as the XDG spec asks for its base directories.
+    /// A directory this user does not own keeps its mode (chmod is refused; systemd's
+    /// `StateDirectoryMode=` governs it then).
     @discardableResult
     public func create() throws(StateDirectoryError) -> StateDirectory {
         var prefix = path.hasPrefix("/") ? "" : "."
@@ -62,6 +68,10 @@ public struct StateDirectory: Sendable, Equatable {
             if mkdir(prefix, 0o700) != 0, errno != EEXIST {
                 throw .cannotCreate(path: prefix, errno: errno)
             }
+        }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 != 0 {
+            _ = chmod(path, 0o700)
         }
         return self
     }

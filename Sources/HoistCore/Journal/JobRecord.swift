@@ -73,7 +73,9 @@ extension JobRecord: FetchableRecord {
             device: JournalValues.unsigned(try row.decode(forColumn: "source_device")),
             inode: JournalValues.unsigned(try row.decode(forColumn: "source_inode")),
             size: try row.decode(forColumn: "source_size"),
-            mtimeNanoseconds: try row.decode(forColumn: "source_mtime_ns"))
+            mtimeNanoseconds: try row.decode(forColumn: "source_mtime_ns"),
+            ctimeNanoseconds: try row.decode(forColumn: "source_ctime_ns"),
+            birthNanoseconds: try row.decode(forColumn: "source_birth_ns"))
         bucket = try row.decode(forColumn: "bucket")
         key = try row.decode(forColumn: "key")
         endpoint = try row.decode(forColumn: "endpoint")

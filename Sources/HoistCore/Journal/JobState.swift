@@ -62,7 +62,11 @@ public enum UploadState: String, Sendable, Codable, CaseIterable, CustomStringCo
     case open
     /// CompleteMultipartUpload succeeded; the object exists.
     case completed
-    /// AbortMultipartUpload was sent, or the server reported `NoSuchUpload`.
+    /// The upload's parts are not wanted, but OSS has not confirmed an abort yet (the request
+    /// failed). Its parts are still stored and billed, so the next run of the job and
+    /// `hoist uploads abort` try again; no part can be recorded for it.
+    case aborting
+    /// OSS confirmed AbortMultipartUpload, or reported `NoSuchUpload`.
     case aborted
 
     public var description: String { rawValue }

@@ -11,12 +11,14 @@ enum JournalSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
     static func v1(_ db: Database) throws {
         let jobStates = JobState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let uploadStates = UploadState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        // v1's upload states as they were then; later states arrive by migration (v2).
+        let uploadStates = "'open', 'completed', 'aborted'"
         try db.execute(sql: """
             CREATE TABLE jobs (
                 id TEXT PRIMARY KEY NOT NULL,
@@ -83,6 +85,40 @@ enum JournalSchema {
                 finished_ms INTEGER
             );
             CREATE INDEX imports_by_job ON imports (job_id, created_ms);
+            """)
+    }
+
+    /// v2: the source's ctime and birth time, and the `aborting` upload state.
+    ///
+    /// Rows from v1 get NULL times, which `SourceIdentity.change(to:)` reads as "not recorded"
+    /// and leaves out of the comparison, so an upload interrupted before the upgrade resumes
+    /// as before (`--verify-local` checks its parts if in doubt). SQLite cannot change a CHECK
+    /// constraint in place, so `uploads` is rebuilt (SQLite's documented procedure; GRDB runs
+    /// migrations with foreign keys off and checks them before committing).
+    static func v2(_ db: Database) throws {
+        let uploadStates = UploadState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN source_ctime_ns INTEGER;
+            ALTER TABLE jobs ADD COLUMN source_birth_ns INTEGER;
+
+            CREATE TABLE uploads_v2 (
+                upload_id TEXT PRIMARY KEY NOT NULL,
+                job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                bucket TEXT NOT NULL,
+                key TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN (\(uploadStates))),
+                part_size INTEGER NOT NULL CHECK (part_size > 0),
+                part_count INTEGER NOT NULL CHECK (part_count BETWEEN 1 AND 10000),
+                initiated_ms INTEGER NOT NULL,
+                finished_ms INTEGER
+            );
+            INSERT INTO uploads_v2 (upload_id, job_id, bucket, key, state, part_size, part_count, initiated_ms,
+                                    finished_ms)
+                SELECT upload_id, job_id, bucket, key, state, part_size, part_count, initiated_ms, finished_ms
+                FROM uploads;
+            DROP TABLE uploads;
+            ALTER TABLE uploads_v2 RENAME TO uploads;
+            CREATE INDEX uploads_by_job ON uploads (job_id, initiated_ms);
             """)
     }
 }

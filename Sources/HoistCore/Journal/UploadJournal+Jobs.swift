@@ -13,12 +13,14 @@ extension UploadJournal {
                 try db.execute(
                     sql: """
                         INSERT INTO jobs (id, source_path, source_device, source_inode, source_size, source_mtime_ns,
+                                          source_ctime_ns, source_birth_ns,
                                           bucket, key, endpoint, part_size, state, bytes_total, created_ms, updated_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         id, new.sourcePath, JournalValues.stored(new.source.device),
                         JournalValues.stored(new.source.inode), new.source.size, new.source.mtimeNanoseconds,
+                        new.source.ctimeNanoseconds, new.source.birthNanoseconds,
                         new.bucket, new.key, new.endpoint, new.partSize, JobState.pending.rawValue,
                         new.source.size, now, now,
                     ])
@@ -62,16 +64,29 @@ extension UploadJournal {
 
     /// Moves a job to `state`, recording `error` (and clearing an earlier error when `error` is
     /// `nil`). Throws `JournalError.invalidTransition` for a move `JobState.canMove(to:)` forbids.
+    ///
+    /// With `expected`, the move is a compare-and-set (`UPDATE … WHERE state = expected`): it
+    /// happens only if the job is still in the state the caller last saw, and otherwise throws
+    /// `JournalError.stateConflict` without writing, so a runner acting on a stale view never
+    /// overwrites what another wrote.
     @discardableResult
-    public func updateState(jobId: String, to state: JobState, error: String? = nil) async throws -> JobRecord {
+    public func updateState(jobId: String, from expected: JobState? = nil, to state: JobState,
+                            error: String? = nil) async throws -> JobRecord {
         try await write { db in
             let job = try Self.fetchJob(db, id: jobId)
-            guard job.state.canMove(to: state) else {
-                throw JournalError.invalidTransition(jobId: jobId, from: job.state, to: state)
+            let from = expected ?? job.state
+            guard job.state == from else {
+                throw JournalError.stateConflict(jobId: jobId, expected: from, actual: job.state)
+            }
+            guard from.canMove(to: state) else {
+                throw JournalError.invalidTransition(jobId: jobId, from: from, to: state)
             }
             try db.execute(
-                sql: "UPDATE jobs SET state = ?, error = ?, updated_ms = ? WHERE id = ?",
-                arguments: [state.rawValue, error, Self.now(), jobId])
+                sql: "UPDATE jobs SET state = ?, error = ?, updated_ms = ? WHERE id = ? AND state = ?",
+                arguments: [state.rawValue, error, Self.now(), jobId, from.rawValue])
+            if db.changesCount == 0 {
+                throw JournalError.stateConflict(jobId: jobId, expected: from, actual: try Self.fetchJob(db, id: jobId).state)
+            }
             return try Self.fetchJob(db, id: jobId)
         }
     }
@@ -84,12 +99,13 @@ extension UploadJournal {
             try db.execute(
                 sql: """
                     UPDATE jobs SET source_device = ?, source_inode = ?, source_size = ?, source_mtime_ns = ?,
+                                    source_ctime_ns = ?, source_birth_ns = ?,
                                     part_size = ?, bytes_total = ?, object_crc64 = NULL, updated_ms = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     JournalValues.stored(identity.device), JournalValues.stored(identity.inode), identity.size,
-                    identity.mtimeNanoseconds, partSize, identity.size, Self.now(), jobId,
+                    identity.mtimeNanoseconds, identity.ctimeNanoseconds, identity.birthNanoseconds, partSize, identity.size, Self.now(), jobId,
                 ])
             return try Self.fetchJob(db, id: jobId)
         }

@@ -64,23 +64,36 @@ extension UploadJournal {
     /// Marks an upload completed after CompleteMultipartUpload succeeded. Its part rows stay:
     /// they hold the CRCs the object check combines.
     public func markUploadCompleted(uploadId: String, at date: Date = Date()) async throws {
-        try await finish(uploadId: uploadId, as: .completed, at: date)
+        try await finish(uploadId: uploadId, as: .completed, from: [.open], at: date)
     }
 
-    /// Marks an upload aborted: after AbortMultipartUpload, or when the server said
-    /// `NoSuchUpload`. No part can be recorded for it afterwards.
+    /// Marks an upload aborted: OSS confirmed AbortMultipartUpload, or said `NoSuchUpload`.
+    /// No part can be recorded for it afterwards. An upload whose abort was pending may be
+    /// marked aborted; a completed one may not.
     public func markUploadAborted(uploadId: String, at date: Date = Date()) async throws {
-        try await finish(uploadId: uploadId, as: .aborted, at: date)
+        try await finish(uploadId: uploadId, as: .aborted, from: [.open, .aborting], at: date)
     }
 
-    private func finish(uploadId: String, as state: UploadState, at date: Date) async throws {
+    /// Marks an upload as to be aborted when OSS has not confirmed the abort: its parts are
+    /// still billed, so it stays listed (`uploads(in: .aborting)`) until a later abort succeeds.
+    /// No part can be recorded for it afterwards.
+    public func markUploadAborting(uploadId: String, at date: Date = Date()) async throws {
+        try await finish(uploadId: uploadId, as: .aborting, from: [.open], at: date)
+    }
+
+    /// Compare-and-set: the row moves only from one of `allowed`, checked and written in one
+    /// immediate transaction, so two writers cannot both move it.
+    private func finish(uploadId: String, as state: UploadState, from allowed: Set<UploadState> = [.open],
+                        at date: Date) async throws {
         try await write { db in
             let upload = try Self.requireUpload(db, id: uploadId)
             if upload.state == state { return }
-            guard upload.state == .open else { throw JournalError.uploadNotOpen(uploadId: uploadId, state: upload.state) }
+            guard allowed.contains(upload.state) else {
+                throw JournalError.uploadNotOpen(uploadId: uploadId, state: upload.state)
+            }
             try db.execute(
-                sql: "UPDATE uploads SET state = ?, finished_ms = ? WHERE upload_id = ?",
-                arguments: [state.rawValue, JournalValues.milliseconds(date), uploadId])
+                sql: "UPDATE uploads SET state = ?, finished_ms = ? WHERE upload_id = ? AND state = ?",
+                arguments: [state.rawValue, JournalValues.milliseconds(date), uploadId, upload.state.rawValue])
         }
     }
 

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The journal: Hoist's only memory across crashes, `kill -9`, lost networks and reboots.
 ///
@@ -23,6 +26,7 @@ public struct UploadJournal: Sendable {
         configuration.label = "hoist.journal"
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
+        try Self.makePrivate(path)
         let pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches its writer to synchronous=NORMAL when it enables WAL, which can lose the
         // last commits on power failure. Raise it after the pool exists (the writer connection
@@ -41,6 +45,18 @@ public struct UploadJournal: Sendable {
         try migrator.migrate(pool)
         self.path = path
         self.pool = pool
+    }
+
+    /// Creates the database file mode 0600 before SQLite opens it, and narrows an existing one
+    /// and its WAL and shared-memory files to 0600: the journal names buckets, keys and upload
+    /// IDs. SQLite gives the WAL and shm files it creates the database file's mode.
+    static func makePrivate(_ path: String) throws {
+        guard !path.isEmpty, path != ":memory:" else { return }
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw JournalError.notPrivate(path: path, errno: errno) }
+        defer { Glibc.close(fd) }
+        guard fchmod(fd, 0o600) == 0 else { throw JournalError.notPrivate(path: path, errno: errno) }
+        for companion in [path + "-wal", path + "-shm"] { _ = chmod(companion, 0o600) }
     }
 
     /// Opens the journal at `path`; the same as `init(path:)`.

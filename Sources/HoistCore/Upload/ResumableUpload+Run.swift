@@ -31,10 +31,12 @@ extension ResumableUpload {
             if let open {
                 switch try await reconcile(uploadId: open.uploadId, plan: plan, location: location, meter: meter) {
                 case .safe(let parts):
-                    safe = parts
+                    safe = request.verifyLocal
+                        ? try await keepingLocalMatches(parts, uploadId: open.uploadId, plan: plan, source: source)
+                        : parts
                 case .completedEarlier:
                     try await journal.markUploadCompleted(uploadId: open.uploadId)
-                    job = try await journal.updateState(jobId: job.id, to: .verifying)
+                    job = try await journal.updateState(jobId: job.id, from: job.state, to: .verifying)
                     emit(.completionRecovered)
                     continue
                 case .gone:
@@ -43,7 +45,7 @@ extension ResumableUpload {
                 }
             }
 
-            job = try await journal.updateState(jobId: job.id, to: .uploading)
+            job = try await journal.updateState(jobId: job.id, from: job.state, to: .uploading)
             let activeUpload: String
             if let uploadId {
                 activeUpload = uploadId
@@ -65,6 +67,20 @@ extension ResumableUpload {
                 try await PartScheduler(parallel: request.parallel).run(Array(missing)) { try await sender.send($0) }
             } catch where RetryPolicy.classify(error) == .uploadGone {
                 try await noteVanished(uploadId: activeUpload, run: &run)
+                continue
+            } catch let JournalError.uploadNotOpen(_, state) where state == .completed {
+                // Completed by another writer (a Hoist without job locks): not an error; the
+                // object is checked like one whose Complete answer was lost.
+                if let current = try await journal.job(id: job.id) { job = current }
+                emit(.completionRecovered)
+                switch job.state {
+                case .uploaded, .importing, .available:
+                    return alreadyUploadedSummary(job, request: request)
+                case .uploading:
+                    job = try await journal.updateState(jobId: job.id, from: .uploading, to: .verifying)
+                default:
+                    break
+                }
                 continue
             }
 
@@ -120,11 +136,10 @@ extension ResumableUpload {
         if run.restarts > maximumRestarts { throw UploadFailure.uploadKeepsVanishing(times: run.restarts) }
     }
 
-    /// Aborts an upload whose parts must not be used, and marks it so in the journal. A failed
-    /// abort only leaves an orphan that `hoist uploads abort` can remove; it never stops the run.
+    /// Aborts an upload whose parts must not be used. It never stops the run; see `UploadAbort`
+    /// for what the journal records when OSS does not confirm.
     func abortQuietly(uploadId: String, location: ObjectLocation) async {
-        try? await client.abortMultipartUpload(bucket: location.bucket, key: location.key, uploadId: uploadId)
-        try? await journal.markUploadAborted(uploadId: uploadId)
+        await UploadAbort(client: client, journal: journal).abort(uploadId: uploadId, location: location)
     }
 
     func recordedPlan(fileSize: Int64, partSize: Int64) throws(UploadFailure) -> PartPlan {

@@ -35,6 +35,8 @@ public final class ResumableUpload: Sendable {
         var job: JobRecord
         do {
             let prepared = try await prepareJob(request, source: source)
+            // Uploads this job left behind whose abort OSS never confirmed: their parts are billed.
+            await UploadAbort(client: client, journal: journal).retryPending(jobId: prepared.job.id)
             if prepared.alreadyUploaded {
                 emit(.alreadyUploaded(crc64: prepared.job.objectCRC64))
                 return alreadyUploadedSummary(prepared.job, request: request)
@@ -54,8 +56,12 @@ public final class ResumableUpload: Sendable {
             switch failure {
             case .interrupted, .gaveUp:
                 break // resumable as it stands; the job stays where it was
+            case _ where JournalError.isConflict(error):
+                break // another writer moved the job: its state is theirs, not a failure of the job
             default:
-                _ = try? await journal.updateState(jobId: job.id, to: .failed, error: failure.description)
+                // Compare-and-set: a job someone else has moved meanwhile is left as they left it.
+                _ = try? await journal.updateState(jobId: job.id, from: job.state, to: .failed,
+                                                   error: failure.description)
             }
             throw failure
         }
@@ -82,7 +88,7 @@ public final class ResumableUpload: Sendable {
                     return (job, true)
                 }
             case .failed, .cancelled:
-                return (try await journal.updateState(jobId: job.id, to: .pending), false)
+                return (try await journal.updateState(jobId: job.id, from: job.state, to: .pending), false)
             case .pending, .uploading, .verifying:
                 return (job, false)
             }

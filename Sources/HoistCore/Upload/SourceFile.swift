@@ -42,7 +42,7 @@ public final class SourceFile: Sendable {
         }
         self.path = path
         self.descriptor = fd
-        self.identity = SourceIdentity(info)
+        self.identity = SourceIdentity(info, birthNanoseconds: BirthTime.of(fileDescriptor: fd))
     }
 
     deinit {

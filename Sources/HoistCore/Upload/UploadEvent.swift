@@ -12,6 +12,9 @@ public enum UploadEvent: Sendable, Equatable {
     /// Parts the journal had but the server did not (or had with another size or CRC); they are
     /// sent again.
     case partsMissingOnServer([Int])
+    /// `--verify-local`: journaled parts whose bytes in the file no longer have the recorded
+    /// CRC-64 (the file was rewritten in a way its identity did not show); they are sent again.
+    case partsChangedLocally([Int])
     /// A new multipart upload ID, committed to the journal before any part is sent.
     case initiated(uploadId: String)
     /// A part was acknowledged, its CRC-64 matched and it is journaled.

@@ -10,14 +10,19 @@ public struct UploadRequest: Sendable, Equatable {
     public var limits: PartPlan.Limits
     /// The endpoint as configured, recorded in the job for `hoist status`.
     public var endpoint: String
+    /// Before resuming, re-read every journaled part from the file and send again those whose
+    /// CRC-64 differs (`--verify-local`): for a file that may have been rewritten in a way its
+    /// identity cannot show. Costs one read of the parts already sent.
+    public var verifyLocal: Bool
 
     public init(sourcePath: String, location: ObjectLocation, partSize: Int64 = PartPlan.defaultPartSize,
-                parallel: Int = 8, limits: PartPlan.Limits = .oss, endpoint: String) {
+                parallel: Int = 8, limits: PartPlan.Limits = .oss, endpoint: String, verifyLocal: Bool = false) {
         self.sourcePath = sourcePath
         self.location = location
         self.partSize = partSize
         self.parallel = parallel
         self.limits = limits
         self.endpoint = endpoint
+        self.verifyLocal = verifyLocal
     }
 }

@@ -4,9 +4,9 @@ import HoistCore
 /// `hoist upload --json`: one JSON object per line on stdout. Every object has `event`; CRC-64
 /// values are decimal strings, because they exceed the integers JSON parsers keep exactly.
 ///
-/// Events: `started`, `source_changed`, `upload_expired`, `parts_missing`, `initiated`,
-/// `part_done`, `retry`, `clock_corrected`, `progress`, `completing`, `completion_recovered`,
-/// `verified`, `already_uploaded`, and last either `summary` or `error`.
+/// Events: `started`, `source_changed`, `upload_expired`, `parts_missing`, `parts_changed_locally`,
+/// `initiated`, `part_done`, `retry`, `clock_corrected`, `progress`, `completing`,
+/// `completion_recovered`, `verified`, `already_uploaded`, and last either `summary` or `error`.
 enum JSONEvent {
     static func line(_ event: UploadEvent) -> String? {
         switch event {
@@ -21,6 +21,8 @@ enum JSONEvent {
             return encode(["event": "upload_expired", "upload_id": id])
         case .partsMissingOnServer(let parts):
             return encode(["event": "parts_missing", "parts": parts])
+        case .partsChangedLocally(let parts):
+            return encode(["event": "parts_changed_locally", "parts": parts])
         case .initiated(let id):
             return encode(["event": "initiated", "upload_id": id])
         case .partDone(let number, let bytes):

@@ -21,6 +21,9 @@ enum UploadMessages {
         case .partsMissingOnServer(let parts):
             let shown = parts.prefix(10).map(String.init).joined(separator: ", ") + (parts.count > 10 ? ", …" : "")
             return "\(parts.count) journaled part(s) are not on the server as recorded and will be sent again: \(shown)"
+        case .partsChangedLocally(let parts):
+            let shown = parts.prefix(10).map(String.init).joined(separator: ", ") + (parts.count > 10 ? ", …" : "")
+            return "\(parts.count) journaled part(s) differ from the file now and will be sent again: \(shown)"
         case .initiated(let uploadId):
             return "Started multipart upload \(uploadId)"
         case .partDone:

@@ -117,13 +117,13 @@ extension UploadIntegration {
                 #expect(young.exitCode == 0)
                 #expect(young.stdout.isEmpty, "\(young.stdout)")
 
-                let one = try await scenario.run(["uploads", "abort", first.uploadId, "--location", "oss://images/orphans/"]
-                                                 + common)
+                let one = try await scenario.run(["uploads", "abort", first.uploadId, "--location", "oss://images/orphans/",
+                                                  "--all"] + common)
                 #expect(one.exitCode == 0, "\(one.output)")
                 #expect(one.stdout.contains("aborted \(first.uploadId)"))
 
                 let old = try await scenario.run(["uploads", "abort", "--older-than", "0s", "--location",
-                                                  "oss://images/orphans/"] + common)
+                                                  "oss://images/orphans/", "--all"] + common)
                 #expect(old.exitCode == 0, "\(old.output)")
                 #expect(old.stdout.contains("aborted \(second.uploadId)"))
                 #expect(scenario.server.uploads().map(\.key) == ["kept/c.img"])

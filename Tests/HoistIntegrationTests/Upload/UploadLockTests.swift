@@ -1,0 +1,102 @@
+import Foundation
+import HoistCore
+import HoistEmulator
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension UploadIntegration {
+    /// One job, one runner, host-wide: concurrent `hoist upload` runs of one file.
+    ///
+    /// The first run is held at InitiateMultipartUpload by an injected 503 (it retries, holding
+    /// the job lock) until the test has done what it needs with the second; then the fault is
+    /// cleared and the first finishes. Nothing depends on how fast either process is.
+    @Suite struct JobLocking {
+        static let partCount = 24
+
+        /// Starts the first run and returns once it holds the job lock and is stuck retrying.
+        func startHeldRun(_ scenario: UploadScenario, file: String, key: String) async throws -> HoistChild {
+            scenario.server.faults.addError(ErrorFault(operation: "InitiateMultipartUpload", rate: 1, status: 503,
+                                                       code: "ServiceUnavailable"))
+            let child = try scenario.start(scenario.arguments(file, key: key))
+            let lockKey = JobLockKey(sourcePath: file, bucket: scenario.bucket, key: key)
+            let state = StateDirectory(path: scenario.stateDirectory)
+            try await waitUntil("the first run holds the lock and tries to initiate", timeout: 60) {
+                JobLockHolder.recorded(for: lockKey, in: state)?.pid == child.process.processIdentifier
+                    && (scenario.server.counters.snapshot().requests["InitiateMultipartUpload"] ?? 0) >= 1
+            }
+            return child
+        }
+
+        @Test func aSecondRunIsRefusedWithExit8AndTheObjectIsSentOnce() async throws {
+            try await withScenario { scenario in
+                let size = Self.partCount * Int(scenario.partSize) - 777
+                let file = try scenario.makeFile("twice.img", size: size, seed: 11)
+                let first = try await startHeldRun(scenario, file: file, key: "twice.img")
+
+                let second = try await scenario.run(scenario.arguments(file, key: "twice.img"))
+                #expect(second.exitCode == 8, "\(second.output)")
+                #expect(second.stderr.contains("hoist process \(first.process.processIdentifier)"), "\(second.stderr)")
+                #expect(second.stderr.contains("--wait-for-lock"), "\(second.stderr)")
+
+                scenario.server.faults.clear()
+                let done = await first.wait(timeout: 120)
+                #expect(done.exitCode == 0, "\(done.output)")
+                #expect(try await scenario.objectMatches(file, key: "twice.img"))
+                let counters = scenario.server.counters.snapshot()
+                #expect(counters.bodyBytesByOperation["UploadPart"] == Int64(size), "\(counters.bodyBytesByOperation)")
+                #expect(counters.parts.count == Self.partCount)
+                #expect(counters.requests["CompleteMultipartUpload"] == 1)
+            }
+        }
+
+        @Test func waitForLockWaitsThenFindsTheJobDone() async throws {
+            try await withScenario { scenario in
+                let size = Self.partCount * Int(scenario.partSize)
+                let file = try scenario.makeFile("queued.img", size: size, seed: 12)
+                let first = try await startHeldRun(scenario, file: file, key: "queued.img")
+
+                let second = try scenario.start(scenario.arguments(file, key: "queued.img", ["--wait-for-lock", "--json"]))
+                try await waitUntil("the second run to wait for the first", timeout: 60) {
+                    second.stderr.contains("waiting for hoist process \(first.process.processIdentifier)")
+                }
+                #expect(second.isRunning)
+                scenario.server.faults.clear()
+                let done = await first.wait(timeout: 120)
+                #expect(done.exitCode == 0, "\(done.output)")
+                let partsAfterFirst = scenario.receipts.count
+
+                let queued = await second.wait(timeout: 120)
+                #expect(queued.exitCode == 0, "\(queued.output)")
+                #expect(queued.stdout.contains("\"already_uploaded\""), "\(queued.stdout)")
+                let summary = queued.stdout.split(separator: "\n").compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }.last
+                #expect(summary?["bytes_sent"] as? Int == 0)
+                #expect(scenario.receipts.count == partsAfterFirst)
+                #expect(scenario.server.counters.snapshot().bodyBytesByOperation["UploadPart"] == Int64(size))
+            }
+        }
+
+        @Test func aLockHeldByAKilledProcessIsFree() async throws {
+            try await withScenario { scenario in
+                let file = try scenario.makeFile("killed.img", size: Self.partCount * Int(scenario.partSize), seed: 13)
+                let first = try await startHeldRun(scenario, file: file, key: "killed.img")
+                first.signal(SIGKILL)
+                let killed = await first.wait(timeout: 30)
+                #expect(killed.signalled && killed.exitCode == SIGKILL)
+
+                let lockKey = JobLockKey(sourcePath: file, bucket: scenario.bucket, key: "killed.img")
+                let lock = try await JobLock.acquire(lockKey, in: StateDirectory(path: scenario.stateDirectory))
+                #expect(JobLockHolder.recorded(for: lockKey, in: StateDirectory(path: scenario.stateDirectory))?.pid == getpid())
+                lock.release()
+
+                scenario.server.faults.clear()
+                let again = try await scenario.run(scenario.arguments(file, key: "killed.img"))
+                #expect(again.exitCode == 0, "\(again.output)")
+                #expect(try await scenario.objectMatches(file, key: "killed.img"))
+            }
+        }
+    }
+}

@@ -38,6 +38,8 @@ public actor NetworkHealth {
 
     private var lastSuccess = ContinuousClock.now
     private var downSince: ContinuousClock.Instant?
+    /// When the network last came back.
+    private var lastReturn: ContinuousClock.Instant?
     private var failedProbes = 0
     private var prober: Task<Void, Never>?
     private var waiters: [UInt64: Waiter] = [:]
@@ -71,18 +73,26 @@ public actor NetworkHealth {
 
     // MARK: Reports
 
-    /// A request succeeded (2xx): the network is up and the give-up clock restarts.
-    public func succeeded() {
+    /// A request that began at `startedAt` succeeded (2xx): the give-up clock restarts, and the
+    /// network is up unless the request began before the outage (an exchange already under way
+    /// on an old connection says nothing about new ones).
+    public func succeeded(startedAt: ContinuousClock.Instant) {
         lastSuccess = .now
-        reachable()
+        reachable(startedAt: startedAt)
     }
 
-    /// OSS answered (any status with its request id): the network is up.
-    public func reachable() {
+    /// OSS answered (any status with its request id) a request that began at `startedAt`.
+    public func reachable(startedAt: ContinuousClock.Instant) {
+        guard let since = downSince, startedAt >= since else { return }
+        networkIsBack()
+    }
+
+    private func networkIsBack() {
         guard let since = downSince else { return }
         let seconds = RetryPolicy.seconds(ContinuousClock.now - since)
         let wasOutage = failedProbes > 0
         downSince = nil
+        lastReturn = .now
         failedProbes = 0
         prober?.cancel()
         prober = nil
@@ -90,15 +100,6 @@ public actor NetworkHealth {
         waiters = [:]
         for waiter in woken.values { waiter.continuation.resume(returning: wasOutage ? .afterOutage : .wasUp) }
         if wasOutage { notify(.networkBack(afterSeconds: seconds)) }
-    }
-
-    /// A network-class failure (connection refused or dropped, timeout, DNS): the network is
-    /// down until proven otherwise. Only the first report of an outage is announced, and only
-    /// once a probe confirmed it, so a single reset on a working network prints nothing.
-    public func failed() {
-        guard downSince == nil else { return }
-        downSince = .now
-        failedProbes = 0
     }
 
     /// A job starts: a stale last success from an idle period must not count against its bound.
@@ -115,12 +116,19 @@ public actor NetworkHealth {
 
     // MARK: Waiting
 
-    /// Suspends until the network is back, running `probe` (one loop for all waiters) while it
-    /// is down. Returns at once with `.wasUp` when the network is not marked down. `giveUpAfter`
-    /// is measured from the last success of any request.
-    public func waitForReturn(giveUpAfter: Double?,
-                              probe: @escaping @Sendable () async -> Bool) async -> Return {
-        guard downSince != nil else { return .wasUp }
+    /// A request that began at `startedAt` failed below HTTP (connection refused or dropped,
+    /// timeout, DNS): marks the network down and suspends until it is back, running `probe`
+    /// (one loop for all waiters) meanwhile. The outage is announced only once a probe confirms
+    /// it, so a single reset on a working network prints nothing. `giveUpAfter` is measured from
+    /// the last success of any request.
+    public func waitAfterFailure(startedAt: ContinuousClock.Instant, giveUpAfter: Double?,
+                                 probe: @escaping @Sendable () async -> Bool) async -> Return {
+        if downSince == nil {
+            // The outage that broke this request may already be over: retry at once.
+            if let lastReturn, lastReturn > startedAt { return .afterOutage }
+            downSince = .now
+            failedProbes = 0
+        }
         let deadline = giveUpAfter.map { lastSuccess + .milliseconds(Int64($0 * 1000)) }
         if let deadline, deadline <= .now { return .deadlinePassed }
         nextId += 1
@@ -151,7 +159,7 @@ public actor NetworkHealth {
             while !Task.isCancelled {
                 let started = ContinuousClock.now
                 if await probe() {
-                    self.reachable()
+                    self.networkIsBack()
                     return
                 }
                 guard !Task.isCancelled else { return }

@@ -39,12 +39,13 @@ extension RetryPolicy {
         var clockCorrections = 0
         var foreign = ForeignAnswers()
         while true {
+            let started = ContinuousClock.now
             do {
                 let value = try await body()
-                await health.succeeded()
+                await health.succeeded(startedAt: started)
                 return value
             } catch {
-                if Self.isAnswerFromOSS(error) { await health.reachable() }
+                if Self.isAnswerFromOSS(error) { await health.reachable(startedAt: started) }
                 let delay: Double
                 switch Self.classify(error) {
                 case .transient(let serverDelay):
@@ -67,10 +68,9 @@ extension RetryPolicy {
                     throw error
                 }
                 if let probe, Self.isNetworkFailure(error) {
-                    await health.failed()
                     onRetry(RetryNotice(operation: operation, attempt: attempt, delay: 0, reason: Self.describe(error),
                                         waitsForNetwork: true))
-                    switch await health.waitForReturn(giveUpAfter: giveUpAfter, probe: probe) {
+                    switch await health.waitAfterFailure(startedAt: started, giveUpAfter: giveUpAfter, probe: probe) {
                     case .afterOutage:
                         // The network was down, not this request's path: start afresh, no back-off.
                         attempt = 0

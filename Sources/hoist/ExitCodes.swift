@@ -12,6 +12,7 @@ enum HoistExit {
     static let integrity: Int32 = 7
     /// Another process holds the job's lock (`--wait-for-lock` waits instead).
     static let locked: Int32 = 8
+    static let unverifiable: Int32 = 9
     static let usage: Int32 = 64
     static let interrupted: Int32 = 130
 
@@ -22,6 +23,7 @@ enum HoistExit {
         case .service: service
         case .network: network
         case .integrity: integrity
+        case .unverifiable: unverifiable
         case .interrupted: interrupted
         case .other: failure
         }
@@ -36,11 +38,14 @@ enum HoistExit {
                or changed while it was being sent
           4    OSS refused the credentials or permissions (InvalidAccessKeyId,
                SignatureDoesNotMatch, AccessDenied, STS token, clock skew)
-          5    OSS refused the request otherwise (NoSuchBucket, invalid argument)
-          6    network: gave up after --give-up-after without progress
+          5    OSS refused the request otherwise (NoSuchBucket, invalid argument,
+               NotImplemented), or the endpoint is not OSS / a proxy demands authentication
+          6    network: gave up after --give-up-after without a successful request
           7    integrity: the object's CRC-64 differs from the parts (journal kept)
           8    another hoist process is running this job (its pid is printed); wait
                for it, or use --wait-for-lock
+          9    unverifiable: OSS answered without x-oss-hash-crc64ecma, so the parts
+               cannot be checked (a gateway stripping headers?); journal kept
           64   usage or configuration error
           130  interrupted by Ctrl-C or SIGTERM; run the same command to resume
         """

@@ -28,12 +28,16 @@ extension OSSClient {
 
     /// Completes with the listed parts (sorted here, since OSS demands ascending order). The
     /// returned `crc64` must be compared with the combined part CRCs before import.
+    ///
+    /// No low-speed abort: OSS may take long to assemble many parts before it answers, and an
+    /// abort there turns a success into an ambiguous failure (oss-multipart.md §4).
     public func completeMultipartUpload(bucket: String, key: String, uploadId: String,
                                         parts: [(partNumber: Int, etag: String)]) async throws -> OSSCompletedUpload {
         let body = OSSXMLCodecs.completeBody(parts: parts.sorted { $0.partNumber < $1.partNumber })
         let md5 = Data(Insecure.MD5.hash(data: body)).base64EncodedString()
-        let call = Call(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadId)],
+        var call = Call(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadId)],
                         headers: [("Content-Type", "application/xml"), ("Content-MD5", md5)], body: .bytes(body))
+        call.abortsWhenStalled = false
         let response = try await perform(call)
         var result = try OSSXMLCodecs.completeResult(response.body)
         result.crc64 = Self.crc64(response)

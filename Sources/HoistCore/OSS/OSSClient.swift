@@ -46,6 +46,8 @@ public final class OSSClient: Sendable {
         var headers: [(name: String, value: String)] = []
         var body: RequestBody = .empty
         var timeout: Double? = nil
+        /// See `HTTPRequest.abortsWhenStalled`.
+        var abortsWhenStalled = true
     }
 
     /// Signs, sends and turns any non-2xx answer into an `OSSError`.
@@ -70,7 +72,8 @@ public final class OSSClient: Sendable {
         let signed = signer.sign(method: call.method, bucket: call.bucket, key: call.key, query: call.query,
                                  headers: headers, credentials: credentials, date: date)
         return HTTPRequest(method: call.method, url: endpoint.url(bucket: call.bucket, key: call.key, query: call.query),
-                           headers: signed, body: call.body, timeout: call.timeout)
+                           headers: signed, body: call.body, timeout: call.timeout,
+                           abortsWhenStalled: call.abortsWhenStalled)
     }
 
     static func crc64(_ response: HTTPResponse) -> UInt64? {

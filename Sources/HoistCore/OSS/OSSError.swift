@@ -102,7 +102,11 @@ public struct OSSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The code given to an answer that carries no sign of coming from OSS.
     public static let notFromOSS = "NotFromOSS"
 
+    /// 501 `NotImplemented` is the one 5xx that repeating cannot fix: the server does not offer
+    /// the operation at all.
     public var isRetryable: Bool {
+        if code == Self.notFromOSS { return true }
+        if httpStatus == 501 || code == "NotImplemented" { return false }
         if httpStatus >= 500 || httpStatus == 429 { return true }
         switch code {
         case Self.notFromOSS, "SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable",

@@ -8,13 +8,19 @@ public struct HTTPRequest: Sendable {
     public var body: RequestBody
     /// Per-request overrides; nil means the transport's defaults.
     public var timeout: Double?
+    /// Whether the transport's low-speed abort (`TransportOptions.stallSeconds`) applies. Off for
+    /// requests whose answer may legitimately take long after a small body, such as
+    /// CompleteMultipartUpload of many parts: waiting for that answer is not a stall.
+    public var abortsWhenStalled: Bool
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: RequestBody = .empty, timeout: Double? = nil) {
+    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: RequestBody = .empty,
+                timeout: Double? = nil, abortsWhenStalled: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.abortsWhenStalled = abortsWhenStalled
     }
 }
 

@@ -47,7 +47,7 @@ extension Transfer {
         if let total = request.timeout ?? options.totalTimeout {
             try set(CURLOPT_TIMEOUT_MS, milliseconds(total))
         }
-        if options.stallSeconds > 0 {
+        if options.stallSeconds > 0, request.abortsWhenStalled {
             try set(CURLOPT_LOW_SPEED_LIMIT, max(1, options.stallBytesPerSecond))
             try set(CURLOPT_LOW_SPEED_TIME, options.stallSeconds)
         }

@@ -14,6 +14,8 @@ struct PartUpload: Sendable {
     let policy: RetryPolicy
     let meter: UploadMeter
     let emit: @Sendable (UploadEvent) -> Void
+    /// Checks whether OSS answers, for `NetworkHealth` while the network is down.
+    let probe: @Sendable () async -> Bool
 
     func send(_ part: PartPlan.Part) async throws {
         let stored: (etag: String, crc64: UInt64)
@@ -43,7 +45,8 @@ struct PartUpload: Sendable {
             onRetry: { notice in
                 meter.attemptFailed(part: part.number)
                 emit(.retrying(notice))
-            }
+            },
+            probe: probe
         ) {
             meter.attemptStarted(part: part.number)
             let result = try await client.uploadPart(
@@ -70,7 +73,8 @@ struct PartUpload: Sendable {
         let client = client, emit = emit, location = location, uploadId = uploadId, meter = meter
         let listed = try await policy.perform(
             "ListParts", correctClock: { client.clockOffset = $0 },
-            onRetry: { notice in meter.retried(); emit(.retrying(notice)) }
+            onRetry: { notice in meter.retried(); emit(.retrying(notice)) },
+            probe: probe
         ) {
             try await client.listParts(bucket: location.bucket, key: location.key, uploadId: uploadId)
         }

@@ -22,7 +22,7 @@ extension ResumableUpload {
         let journaled = try await journal.completedParts(uploadId: uploadId)
         let listed: [OSSPartInfo]
         do {
-            listed = try await withRetries("ListParts", meter: meter) {
+            listed = try await withRetries("ListParts", meter: meter, location: location) {
                 try await client.listParts(bucket: location.bucket, key: location.key, uploadId: uploadId)
             }
         } catch where RetryPolicy.classify(error) == .uploadGone {
@@ -66,7 +66,7 @@ extension ResumableUpload {
     func headIfExists(location: ObjectLocation) async throws -> OSSObjectInfo? {
         let client = client
         do {
-            return try await withRetries("HeadObject", meter: UploadMeter()) {
+            return try await withRetries("HeadObject", meter: UploadMeter(), location: location) {
                 try await client.headObject(bucket: location.bucket, key: location.key)
             }
         } catch let UploadFailure.rejected(error, _) where error.code == "NoSuchKey" {

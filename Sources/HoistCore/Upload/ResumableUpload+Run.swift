@@ -7,6 +7,7 @@ extension ResumableUpload {
     func uploadAndVerify(job: inout JobRecord, request: UploadRequest, source: SourceFile, meter: UploadMeter,
                          run: inout RunState) async throws -> UploadOutcome {
         let location = request.location
+        var refusedCompletes = 0
         while true {
             try Task.checkCancellation()
             // Killed between Complete and the CRC check: only the check is left to do.
@@ -62,7 +63,8 @@ extension ResumableUpload {
 
             let missing = plan.parts.filter { safe[$0.number] == nil }
             let sender = PartUpload(client: client, journal: journal, source: source, location: location,
-                                    uploadId: activeUpload, policy: policy, meter: meter, emit: emit)
+                                    uploadId: activeUpload, policy: policy, meter: meter, emit: emit,
+                                    probe: probe(location))
             do {
                 try await PartScheduler(parallel: request.parallel).run(Array(missing)) { try await sender.send($0) }
             } catch where RetryPolicy.classify(error) == .uploadGone {
@@ -92,10 +94,18 @@ extension ResumableUpload {
             }
 
             switch try await complete(job: &job, uploadId: activeUpload, plan: plan, location: location, meter: meter) {
-            case .completed:
+            case .completed(let crc64):
                 return try await verify(job: &job, uploadId: activeUpload, plan: plan, location: location,
-                                        meter: meter, run: run)
-            case .partsMissing:
+                                        meter: meter, run: run, completedCRC64: crc64)
+            case .partsMissing(let reason):
+                // The next pass reconciles with ListParts and resends what is missing; a server
+                // that refuses a list ListParts fully backs would make that a tight endless loop.
+                refusedCompletes += 1
+                if refusedCompletes >= maximumRefusedCompletes {
+                    throw UploadFailure.completeKeepsRefusingParts(times: refusedCompletes, lastError: reason)
+                }
+                let pause = policy.delay(attempt: refusedCompletes, serverDelay: nil)
+                try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
                 continue
             case .gone:
                 try await noteVanished(uploadId: activeUpload, run: &run)
@@ -118,7 +128,7 @@ extension ResumableUpload {
     /// Starts a multipart upload and commits its ID before any part is sent.
     func initiate(jobId: String, plan: PartPlan, location: ObjectLocation, meter: UploadMeter) async throws -> String {
         let client = client
-        let initiated = try await withRetries("InitiateMultipartUpload", meter: meter) {
+        let initiated = try await withRetries("InitiateMultipartUpload", meter: meter, location: location) {
             try await client.initiateMultipartUpload(bucket: location.bucket, key: location.key)
         }
         try await journal.recordUpload(jobId: jobId, uploadId: initiated.uploadId, partSize: plan.partSize,
@@ -126,6 +136,9 @@ extension ResumableUpload {
         emit(.initiated(uploadId: initiated.uploadId))
         return initiated.uploadId
     }
+
+    /// Complete passes in a row that may find parts missing before the run stops.
+    var maximumRefusedCompletes: Int { 3 }
 
     /// The upload ID is gone: forget it and let the loop start a new one, unless this keeps
     /// happening (a lifecycle rule or another client aborting everything).

@@ -8,13 +8,14 @@ import Foundation
 /// Complete → HeadObject and compare the CRC-64 with the parts' combined CRC. Every step can be
 /// interrupted; the next run repeats the same steps and picks up where the journal says.
 ///
-/// The engine prints nothing: it reports through `onEvent`, which may be called from any thread
-/// (progress comes from the transport thread) and must return quickly.
+/// The engine prints nothing: it reports through `onEvent`, which is called on a thread of its
+/// own (`EventRelay`), in order, and may take its time: a slow consumer never holds up a part.
 public final class ResumableUpload: Sendable {
     let client: OSSClient
     let journal: UploadJournal
     let policy: RetryPolicy
     let emit: @Sendable (UploadEvent) -> Void
+    let events: EventRelay
     /// How many times in a row an upload ID may vanish before the run gives up.
     let maximumRestarts = 3
 
@@ -23,12 +24,13 @@ public final class ResumableUpload: Sendable {
         self.client = client
         self.journal = journal
         self.policy = policy
-        self.emit = onEvent
+        let events = EventRelay(onEvent)
+        self.events = events
+        self.emit = { events.post($0) }
     }
 
-    /// Runs the upload to a verified object. Throws `UploadFailure` (`.interrupted` when the
-    /// task was cancelled; the journal then holds every finished part).
-    public func run(_ request: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
+    /// One run of `run(_:)` (ResumableUpload+Events.swift), between its event bookkeeping.
+    func runJob(_ request: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
         let startedAt = Date()
         let meter = UploadMeter()
         let source = try SourceFile(path: request.sourcePath)
@@ -58,6 +60,8 @@ public final class ResumableUpload: Sendable {
                 break // resumable as it stands; the job stays where it was
             case _ where JournalError.isConflict(error):
                 break // another writer moved the job: its state is theirs, not a failure of the job
+            case _ where job.state == .verifying && failure.category != .integrity:
+                break // Complete was sent: the next run checks the object, it never re-sends parts
             default:
                 // Compare-and-set: a job someone else has moved meanwhile is left as they left it.
                 _ = try? await journal.updateState(jobId: job.id, from: job.state, to: .failed,
@@ -144,7 +148,7 @@ public final class ResumableUpload: Sendable {
     }
 
     /// Retries `body` under the policy, counting retries and correcting the clock.
-    func withRetries<T: Sendable>(_ operation: String, meter: UploadMeter,
+    func withRetries<T: Sendable>(_ operation: String, meter: UploadMeter, location: ObjectLocation,
                                   _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let client = client, emit = emit
         return try await policy.perform(
@@ -157,6 +161,13 @@ public final class ResumableUpload: Sendable {
                 meter.retried()
                 emit(.retrying(notice))
             },
+            probe: probe(location),
             body)
+    }
+
+    /// The network probe for uploads to `location`'s bucket (see `NetworkHealth`).
+    func probe(_ location: ObjectLocation) -> @Sendable () async -> Bool {
+        let client = client, health = policy.health
+        return { await client.isReachable(bucket: location.bucket, timeout: health.probeTimeout) }
     }
 }

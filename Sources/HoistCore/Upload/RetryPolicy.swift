@@ -26,17 +26,26 @@ public struct RetryPolicy: Sendable {
     }
 
     public var backoff: Backoff
-    /// How long one operation may keep failing before the upload gives up; nil waits for ever
-    /// (the agent's choice; `hoist upload --give-up-after` bounds it).
+    /// How long requests may keep failing, counted from the last success of any request of the
+    /// process (not per operation), before the upload gives up; nil waits for ever (the agent's
+    /// choice; `hoist upload --give-up-after` bounds it).
     public var giveUpAfter: Double?
     /// Clock corrections in a row before skew is treated as fatal: one correction should fix it,
     /// so repeated skew means the server's `Date` is unusable and retrying would loop.
     public var maximumClockCorrections: Int
+    /// Identical answers in a row from something that is not OSS (a proxy's 407, another web
+    /// server's 404) before they are taken as the truth and the upload stops.
+    public var maximumForeignAnswers: Int
+    /// The process's view of the network; parts wait on it while the network is down.
+    public var health: NetworkHealth
 
-    public init(backoff: Backoff = Backoff(), giveUpAfter: Double? = nil, maximumClockCorrections: Int = 3) {
+    public init(backoff: Backoff = Backoff(), giveUpAfter: Double? = nil, maximumClockCorrections: Int = 3,
+                maximumForeignAnswers: Int = 3, health: NetworkHealth = .shared) {
         self.backoff = backoff
         self.giveUpAfter = giveUpAfter
         self.maximumClockCorrections = maximumClockCorrections
+        self.maximumForeignAnswers = maximumForeignAnswers
+        self.health = health
     }
 
     /// Sorts an error from the OSS client, the transport or the engine into a verdict.
@@ -56,14 +65,31 @@ public struct RetryPolicy: Sendable {
             return .cancelled
         case let error as PartCheckFailure:
             // A CRC mismatch means bytes were damaged on the way; sending them again fixes it.
-            _ = error
-            return .transient(serverDelay: nil)
+            // No CRC at all is the server's (or a gateway's) way of answering, not damage:
+            // every retry would get the same answer.
+            return error.serverCRC64 == nil ? .fatal : .transient(serverDelay: nil)
         case is OSSXMLError:
             // A garbled answer (a proxy page, a truncated body) is treated like a network error.
             return .transient(serverDelay: nil)
         default:
             return .fatal
         }
+    }
+
+    /// Whether `error` means the network path failed below HTTP (and so says nothing about OSS).
+    static func isNetworkFailure(_ error: any Error) -> Bool {
+        guard let error = error as? TransportError else { return false }
+        switch error.kind {
+        case .dns, .connect, .timeout, .stalled, .reset, .other: return true
+        default: return false
+        }
+    }
+
+    /// Whether `error` is an answer from OSS itself (it carries OSS's request id): proof that the
+    /// network works, whatever the status.
+    static func isAnswerFromOSS(_ error: any Error) -> Bool {
+        guard let error = error as? OSSError else { return false }
+        return error.code != OSSError.notFromOSS && error.requestId != nil
     }
 
     /// The wait before retry number `attempt` of a transient failure.

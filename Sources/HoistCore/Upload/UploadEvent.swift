@@ -21,6 +21,12 @@ public enum UploadEvent: Sendable, Equatable {
     case partDone(number: Int, bytes: Int64)
     /// A request failed and will be retried.
     case retrying(RetryNotice)
+    /// Requests fail below HTTP and a probe confirmed that OSS cannot be reached; parts wait for
+    /// the network instead of each backing off. Sent once per outage.
+    case networkDown
+    /// The network is back (a probe or a request got an answer from OSS) after `afterSeconds`;
+    /// the waiting parts resume at once.
+    case networkBack(afterSeconds: Double)
     /// The signing clock was corrected from the server's `Date` after `RequestTimeTooSkewed`.
     case clockCorrected(offsetSeconds: Double)
     /// Periodic: bytes and parts so far.

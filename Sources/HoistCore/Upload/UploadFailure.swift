@@ -19,6 +19,14 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// journal keeps the parts and CRCs for inspection.
     case objectMismatch(location: String, expectedSize: Int64, actualSize: Int64,
                         expectedCRC64: UInt64, actualCRC64: UInt64?)
+    /// Something other than OSS answered, the same way several times: a proxy that demands
+    /// authentication (HTTP 407), or a web server at the endpoint that is not OSS.
+    case notOSS(operation: String, status: Int)
+    /// OSS answered without `x-oss-hash-crc64ecma`, so what it stored cannot be checked against
+    /// what was sent. Not a network problem and not retried.
+    case crcHeaderMissing(operation: String)
+    /// CompleteMultipartUpload kept refusing the part list although ListParts backs every part.
+    case completeKeepsRefusingParts(times: Int, lastError: String)
     /// The upload ID kept disappearing (expired or aborted by someone else) on every attempt.
     case uploadKeepsVanishing(times: Int)
     /// Stopped by Ctrl-C or SIGTERM; the journal holds every finished part.
@@ -28,7 +36,7 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Coarse classes for exit codes and for the agent's choice of `failed/` versus retry.
     public enum Category: String, Sendable, Equatable {
-        case source, credentials, service, network, integrity, interrupted, other
+        case source, credentials, service, network, integrity, unverifiable, interrupted, other
     }
 
     public var category: Category {
@@ -37,7 +45,8 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .rejected(let error, _): Self.isCredentialProblem(error.code) ? .credentials : .service
         case .gaveUp, .transport: .network
         case .objectMismatch: .integrity
-        case .uploadKeepsVanishing: .service
+        case .uploadKeepsVanishing, .notOSS, .completeKeepsRefusingParts: .service
+        case .crcHeaderMissing: .unverifiable
         case .interrupted: .interrupted
         case .local: .other
         }
@@ -73,6 +82,21 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "the object \(location) does not match what was sent: size \(actualSize) "
                 + "(expected \(expectedSize)), CRC-64 \(actual) (expected \(expectedCRC)). The journal is kept "
                 + "for inspection; delete the object and upload again"
+        case let .notOSS(operation, 407):
+            return "\(operation): a proxy between this host and OSS demands authentication (HTTP 407). Put the "
+                + "proxy credentials in https_proxy (http://user:password@proxy:port), or exempt the OSS endpoint "
+                + "with no_proxy"
+        case let .notOSS(operation, status):
+            return "\(operation): the endpoint is not OSS: it answered HTTP \(status) without an OSS request id, "
+                + "several times. Check --endpoint and --region, and any proxy (https_proxy, no_proxy)"
+        case let .crcHeaderMissing(operation):
+            return "OSS answered \(operation) without the x-oss-hash-crc64ecma header, so the parts cannot be "
+                + "verified and nothing is trusted. Something on the way (a gateway or proxy) strips response "
+                + "headers, or the endpoint is not OSS; finished parts are journaled, run the same command again "
+                + "once the path is fixed"
+        case let .completeKeepsRefusingParts(times, lastError):
+            return "CompleteMultipartUpload refused the part list \(times) times although ListParts shows every "
+                + "part: \(lastError). The journal is kept; run the same command again to retry"
         case let .uploadKeepsVanishing(times):
             return "the multipart upload disappeared \(times) times in a row (expired or aborted by another "
                 + "client); check lifecycle rules on the bucket"

@@ -105,6 +105,7 @@ struct AdminService: EmulatorService {
             s.errors += addition.errors
             s.latency += addition.latency
             s.resets += addition.resets
+            s.strippedHeaders += addition.strippedHeaders
             if keys.contains("bandwidth") { s.bandwidth = addition.bandwidth }
             if keys.contains("clockSkewSeconds") { s.clockSkewSeconds = addition.clockSkewSeconds }
         }

@@ -58,6 +58,8 @@ public final class FaultInjector: Sendable {
         var resetAfterBytes: Int64?
         var bandwidth: BandwidthFault?
         var globalLimiter: BandwidthLimiter?
+        /// Response headers to remove before the answer is written.
+        var strippedHeaders: [String] = []
     }
 
     func decide(operation: String) -> Decision {
@@ -68,6 +70,7 @@ public final class FaultInjector: Sendable {
             for rule in s.settings.latency where Self.matches(rule.operation, operation) {
                 d.latencyMilliseconds += rule.milliseconds
             }
+            d.strippedHeaders = s.settings.strippedHeaders.filter { Self.matches($0.operation, operation) }.map(\.header)
             if let i = s.settings.resets.firstIndex(where: { Self.matches($0.operation, operation) }) {
                 d.resetAfterBytes = s.settings.resets[i].afterBytes
                 if let count = s.settings.resets[i].count {

@@ -15,14 +15,17 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var resets: [ResetFault] = []
     /// Seconds added to the server clock (signature time checks and the `Date` header).
     public var clockSkewSeconds: Double = 0
+    /// Response headers removed from matching answers (a server or proxy that drops them).
+    public var strippedHeaders: [HeaderStripFault] = []
 
     public init(errors: [ErrorFault] = [], latency: [LatencyFault] = [], bandwidth: BandwidthFault? = nil,
-                resets: [ResetFault] = [], clockSkewSeconds: Double = 0) {
+                resets: [ResetFault] = [], clockSkewSeconds: Double = 0, strippedHeaders: [HeaderStripFault] = []) {
         self.errors = errors
         self.latency = latency
         self.bandwidth = bandwidth
         self.resets = resets
         self.clockSkewSeconds = clockSkewSeconds
+        self.strippedHeaders = strippedHeaders
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +35,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         bandwidth = try c.decodeIfPresent(BandwidthFault.self, forKey: .bandwidth)
         resets = try c.decodeIfPresent([ResetFault].self, forKey: .resets) ?? []
         clockSkewSeconds = try c.decodeIfPresent(Double.self, forKey: .clockSkewSeconds) ?? 0
+        strippedHeaders = try c.decodeIfPresent([HeaderStripFault].self, forKey: .strippedHeaders) ?? []
     }
 }
 
@@ -40,6 +44,8 @@ public struct FaultSettings: Codable, Sendable, Equatable {
 /// With `count` the rule fires for the next `count` matching requests and then disappears
 /// ("fail the next N UploadParts"); without it, it stays. `rate` is the probability per matching
 /// request (default 1). A `qosDelayTime` adds `x-oss-qos-delay-time`, as OSS does when throttling.
+/// With `foreign` the answer is not OSS's at all: an HTML page without `x-oss-request-id`, as a
+/// proxy, a captive portal or another web server at the endpoint sends (e.g. 407 or 404).
 public struct ErrorFault: Codable, Sendable, Equatable {
     public var operation: String
     public var rate: Double?
@@ -48,9 +54,11 @@ public struct ErrorFault: Codable, Sendable, Equatable {
     public var code: String
     public var message: String?
     public var qosDelayTime: Int?
+    public var foreign: Bool?
 
     public init(operation: String, rate: Double? = nil, count: Int? = nil, status: Int = 500,
-                code: String = "InternalError", message: String? = nil, qosDelayTime: Int? = nil) {
+                code: String = "InternalError", message: String? = nil, qosDelayTime: Int? = nil,
+                foreign: Bool? = nil) {
         self.operation = operation
         self.rate = rate
         self.count = count
@@ -58,6 +66,12 @@ public struct ErrorFault: Codable, Sendable, Equatable {
         self.code = code
         self.message = message
         self.qosDelayTime = qosDelayTime
+        self.foreign = foreign
+    }
+
+    /// A non-OSS answer with `status` (407 from a proxy, 404 from another web server).
+    public static func foreign(operation: String, status: Int, count: Int? = nil) -> ErrorFault {
+        ErrorFault(operation: operation, count: count, status: status, code: "Foreign", foreign: true)
     }
 
     /// OSS throttling: 503 `SlowDown` with `x-oss-qos-delay-time`.
@@ -75,6 +89,7 @@ public struct ErrorFault: Codable, Sendable, Equatable {
         code = try c.decodeIfPresent(String.self, forKey: .code) ?? (status == 503 ? "SlowDown" : "InternalError")
         message = try c.decodeIfPresent(String.self, forKey: .message)
         qosDelayTime = try c.decodeIfPresent(Int.self, forKey: .qosDelayTime)
+        foreign = try c.decodeIfPresent(Bool.self, forKey: .foreign)
     }
 }
 
@@ -113,5 +128,17 @@ public struct ResetFault: Codable, Sendable, Equatable {
         self.operation = operation
         self.afterBytes = afterBytes
         self.count = count
+    }
+}
+
+/// Removes `header` from the answers to matching requests, e.g. `x-oss-hash-crc64ecma` to play
+/// a server that does not return CRC-64s. Applies to every answer, success or error.
+public struct HeaderStripFault: Codable, Sendable, Equatable {
+    public var operation: String
+    public var header: String
+
+    public init(operation: String, header: String) {
+        self.operation = operation
+        self.header = header
     }
 }

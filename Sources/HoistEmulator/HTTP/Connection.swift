@@ -83,7 +83,9 @@ struct Connection {
         } else {
             response = try await service.respond(to: request, body: body, now: faults.now)
         }
-        return try await finish(request, head: head, response: response, body: body, outbound: outbound,
+        var answer = response
+        for name in decision.strippedHeaders { answer.headers.remove(name: name) }
+        return try await finish(request, head: head, response: answer, body: body, outbound: outbound,
                                 operation: faulty ? operation : nil, limiters: limiters)
     }
 
@@ -102,8 +104,10 @@ struct Connection {
         }
         let keepOpen = head.isKeepAlive && !response.closeConnection
         var headers = response.headers
-        if !headers.contains(name: "x-oss-request-id") { headers.add(name: "x-oss-request-id", value: request.requestId) }
-        if !headers.contains(name: "Server") { headers.add(name: "Server", value: "AliyunOSS") }
+        if !response.foreign {
+            if !headers.contains(name: "x-oss-request-id") { headers.add(name: "x-oss-request-id", value: request.requestId) }
+            if !headers.contains(name: "Server") { headers.add(name: "Server", value: "AliyunOSS") }
+        }
         if !headers.contains(name: "Date") { headers.add(name: "Date", value: HTTPDates.rfc1123(faults.now)) }
         if !headers.contains(name: "Content-Length") { headers.add(name: "Content-Length", value: String(response.bodyLength)) }
         headers.replaceOrAdd(name: "Connection", value: keepOpen ? "keep-alive" : "close")

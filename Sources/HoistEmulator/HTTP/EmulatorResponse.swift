@@ -19,6 +19,9 @@ struct EmulatorResponse: Sendable {
     var body: Body
     /// Close the connection after this response (used after early rejections).
     var closeConnection = false
+    /// Not an OSS answer (an injected proxy or foreign-server page): the connection adds none of
+    /// the headers every OSS answer carries (`x-oss-request-id`, `Server: AliyunOSS`).
+    var foreign = false
 
     init(status: HTTPResponseStatus, headers: HTTPHeaders = [:], body: Body = .empty) {
         self.status = status

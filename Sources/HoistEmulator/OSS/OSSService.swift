@@ -26,6 +26,14 @@ struct OSSService: EmulatorService {
     }
 
     func injectedFailure(_ fault: ErrorFault, request: EmulatorRequest, now: Date) -> EmulatorResponse {
+        if fault.foreign == true {
+            let status = HTTPResponseStatus(statusCode: fault.status)
+            var response = EmulatorResponse.text(status, "<html><body><h1>\(fault.status) \(status.reasonPhrase)</h1></body></html>",
+                                                 contentType: "text/html")
+            if fault.status == 407 { response.headers.add(name: "Proxy-Authenticate", value: "Basic realm=\"proxy\"") }
+            response.foreign = true
+            return response
+        }
         var reply = OSSErrorReply(status: fault.status, code: fault.code,
                                   message: fault.message ?? "Injected fault: \(fault.code).")
         if let delay = fault.qosDelayTime { reply.headers.append(("x-oss-qos-delay-time", String(delay))) }

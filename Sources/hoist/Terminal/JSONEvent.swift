@@ -5,8 +5,8 @@ import HoistCore
 /// values are decimal strings, because they exceed the integers JSON parsers keep exactly.
 ///
 /// Events: `started`, `source_changed`, `upload_expired`, `parts_missing`, `parts_changed_locally`,
-/// `initiated`, `part_done`, `retry`, `clock_corrected`, `progress`, `completing`,
-/// `completion_recovered`, `verified`, `already_uploaded`, and last either `summary` or `error`.
+/// `initiated`, `part_done`, `retry`, `network_down`, `network_back`, `clock_corrected`, `progress`,
+/// `completing`, `completion_recovered`, `verified`, `already_uploaded`, and last either `summary` or `error`.
 enum JSONEvent {
     static func line(_ event: UploadEvent) -> String? {
         switch event {
@@ -29,7 +29,11 @@ enum JSONEvent {
             return encode(["event": "part_done", "part": number, "bytes": bytes])
         case .retrying(let n):
             return encode(["event": "retry", "operation": n.operation, "attempt": n.attempt, "delay_seconds": n.delay,
-                           "reason": n.reason])
+                           "reason": n.reason, "waits_for_network": n.waitsForNetwork])
+        case .networkDown:
+            return encode(["event": "network_down"])
+        case .networkBack(let seconds):
+            return encode(["event": "network_back", "after_seconds": (seconds * 10).rounded() / 10])
         case .clockCorrected(let offset):
             return encode(["event": "clock_corrected", "offset_seconds": offset])
         case .progress(let p):

@@ -31,6 +31,10 @@ enum UploadMessages {
         case .retrying(let notice):
             return "retry \(notice.attempt) of \(notice.operation) in \(String(format: "%.1f", notice.delay)) s: "
                 + notice.reason
+        case .networkDown:
+            return "The network is down (OSS cannot be reached); waiting for it to come back"
+        case .networkBack(let seconds):
+            return "The network is back after \(String(format: "%.0f", seconds)) s; resuming"
         case .clockCorrected(let offset):
             return "The local clock is \(String(format: "%.0f", abs(offset))) s \(offset > 0 ? "behind" : "ahead of") "
                 + "the server; signing with server time"

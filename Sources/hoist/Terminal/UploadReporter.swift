@@ -7,7 +7,9 @@ import HoistCore
 /// - `plain`: one progress line every `plainInterval` seconds plus messages, on stderr (logs, CI);
 /// - `json`: one JSON object per line on stdout, for programs (`JSONEvent` has the schema).
 ///
-/// Events arrive from several threads; a lock keeps each rendering whole and in order.
+/// The engine hands events over on its own delivery thread (`EventRelay`), so a slow terminal or
+/// a full pipe here delays only the output, never the parts; the lock keeps each rendering whole
+/// against `finish`/`fail` called from the command.
 final class UploadReporter: @unchecked Sendable {
     enum Mode { case bar, plain, json }
 
@@ -75,8 +77,10 @@ final class UploadReporter: @unchecked Sendable {
                 lastLine = Date()
                 StandardError.write(UploadMessages.progressLine(progress) + "\n")
             }
-        case .retrying(let notice) where mode == .bar:
-            _ = notice // the bar counts retries; a line per retry would scroll it away
+        case .retrying(let notice) where mode == .bar || notice.waitsForNetwork:
+            // The bar counts retries; a line per retry would scroll it away. A part waiting for
+            // the network says nothing: the one "network down" line covers every part.
+            _ = notice
         default:
             guard let message = UploadMessages.message(for: event) else { return }
             clearBar()

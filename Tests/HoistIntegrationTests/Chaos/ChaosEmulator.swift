@@ -90,11 +90,16 @@ final class ChaosEmulator: @unchecked Sendable {
 struct ChaosTally {
     var requests: [String: Int] = [:]
     var parts: [PartReceipt] = []
+    /// Answers with a 5xx status: here only injected ones (errors, SlowDown) produce them.
+    var serverErrors = 0
 
     init(snapshots: [CounterSnapshot]) {
         for snapshot in snapshots {
             requests.merge(snapshot.requests, uniquingKeysWith: +)
             parts += snapshot.parts
+            for (_, statuses) in snapshot.responses {
+                serverErrors += statuses.filter { (Int($0.key) ?? 0) >= 500 }.values.reduce(0, +)
+            }
         }
     }
 

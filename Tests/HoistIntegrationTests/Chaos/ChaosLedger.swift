@@ -19,14 +19,15 @@ struct ChaosLedger {
 
     mutating func count(fault name: String) { faults[name, default: 0] += 1 }
 
-    func summary(settings: ChaosSettings, resentBytes: Int64, bound: Int64, images: Int, imagesCreated: Int,
+    func summary(settings: ChaosSettings, tally: ChaosTally, resentBytes: Int64, bound: Int64, images: Int, imagesCreated: Int,
                  finished: Bool) -> String {
         let faultList = faults.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         return """
         chaos summary (seed \(settings.seed), HOIST_CHAOS_SEED=\(settings.seed) to replay)
           kills: \(totalKills) of \(settings.kills) planned (upload \(kills[.upload] ?? 0), verify \(kills[.verify] ?? 0), \
         import \(kills[.import] ?? 0))
-          faults injected: \(faults.values.reduce(0, +)) (\(faultList.isEmpty ? "none" : faultList))
+          fault rules armed and actions done: \(faults.values.reduce(0, +)) (\(faultList.isEmpty ? "none" : faultList))
+          5xx answers at the emulator: \(tally.serverErrors), UploadParts received: \(tally.parts.count)
           file: \(settings.fileSize) bytes in \(settings.partCount) parts of \(settings.partSize), \(settings.parallel) in flight
           bytes re-sent: \(resentBytes) (bound \(bound): kills and destroys × \(settings.parallel) × part size \
         + \(lostBytes) lost to faults)

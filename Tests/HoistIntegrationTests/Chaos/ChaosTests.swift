@@ -45,7 +45,7 @@ import Testing
         let images = rig.emulator.server.ecs.images().filter { $0.imageName == rig.imageName && !$0.cancelled }
         let ecs = rig.emulator.ecsCounters
         print(ledger.log.joined(separator: "\n"))
-        print(ledger.summary(settings: settings, resentBytes: resent, bound: bound, images: images.count,
+        print(ledger.summary(settings: settings, tally: tally, resentBytes: resent, bound: bound, images: images.count,
                              imagesCreated: ecs.imagesCreated, finished: final.exitCode == 0))
 
         #expect(final.exitCode == 0, "seed \(settings.seed): the final run failed:\n\(ChaosDriver.tail(final.output, lines: 60))")

@@ -93,7 +93,7 @@ struct ChaosDriver {
         while child.isRunning {
             let now = emulator.tally
             if let action = actionPending, case .afterRequests(let m) = faults.timing, now.allRequests - start.allRequests >= m {
-                let done = try await perform(action)
+                let done = try await perform(action, running: child)
                 note += "; after \(m) request(s): " + done
                 actionPending = nil
                 continue
@@ -136,7 +136,12 @@ struct ChaosDriver {
     }
 
     /// Performs an out-of-band action on the emulator; returns what it did.
-    private mutating func perform(_ action: ChaosFaults.Action) async throws -> String {
+    ///
+    /// A restart while a child runs stops the child (SIGSTOP) around it: the emulator (in debug
+    /// builds, through SwiftNIO) traps when a connection is accepted while its server shuts down,
+    /// so no new connection may arrive then. The child's open connections still die, and it finds
+    /// a server without its upload when it continues.
+    private mutating func perform(_ action: ChaosFaults.Action, running child: HoistChild? = nil) async throws -> String {
         let open = emulator.server.uploads().filter { $0.key == rig.key }
         switch action {
         case .expireUpload:
@@ -158,6 +163,10 @@ struct ChaosDriver {
             ledger.count(fault: action.rawValue)
             return "deleted parts \(removed.sorted())"
         case .restartEmulator:
+            child?.signal(SIGSTOP)
+            defer { child?.signal(SIGCONT) }
+            // Connections the child opened just before it stopped are accepted meanwhile.
+            if child != nil { try await Task.sleep(for: .milliseconds(200)) }
             guard let lost = try await emulator.restart() else { return "no restart (Complete was sent; the object may exist)" }
             ledger.lostBytes += lost.filter { $0.key == rig.key }.flatMap(\.parts).reduce(0) { $0 + $1.size }
             ledger.destroys += 1

@@ -42,13 +42,14 @@ final class ChaosEmulator: @unchecked Sendable {
     }
 
     /// Stops the server (open connections are cut) and starts a fresh one on the same port and
-    /// data directory. Returns the uploads the old instance held, which are now lost, or nil
-    /// when a restart could lose a completed object (see the type's comment).
+    /// data directory, with the same fault rules. Returns the uploads the old instance held, which
+    /// are now lost, or nil when a restart could lose a completed object (see the type's comment).
     func restart() async throws -> [UploadSummary]? {
         // Fail every Complete from now on, then look: if none arrived before, none can succeed.
+        let rules = server.faults.settings
         server.faults.addError(ErrorFault(operation: "CompleteMultipartUpload", status: 503, code: "ServiceUnavailable"))
         if tally.count("CompleteMultipartUpload") > 0 {
-            server.faults.update { $0.errors.removeAll { $0.operation == "CompleteMultipartUpload" && $0.count == nil } }
+            server.faults.replace(rules)
             return nil
         }
         let port = server.port
@@ -60,6 +61,8 @@ final class ChaosEmulator: @unchecked Sendable {
         while true {
             do {
                 server = try await Self.start(port: port, dataDirectory: dataDirectory, ecs: ecsSettings)
+                // The run's fault rules are the test's, not the server's: they carry over.
+                server.faults.replace(rules)
                 return lost
             } catch {
                 // The old socket can linger for a moment; the port is ours, so try again.

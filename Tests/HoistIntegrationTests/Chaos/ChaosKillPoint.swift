@@ -107,8 +107,8 @@ struct ChaosKillPoint: CustomStringConvertible {
             return ChaosKillPoint(event: .afterDelay, extraMilliseconds: random.int(0...300), fallback: .complete)
         case .verify:
             if state != .verifying { return ChaosKillPoint(event: .complete, extraMilliseconds: jitter, fallback: .importImage) }
-            return random.chance(0.5) ? ChaosKillPoint(event: .headObject, extraMilliseconds: jitter, fallback: .importImage)
-                : ChaosKillPoint(event: .requests(random.int(1...3)), extraMilliseconds: jitter, fallback: .importImage)
+            // After Complete only the CRC check is left: its HeadObject is the one verify event.
+            return ChaosKillPoint(event: .headObject, extraMilliseconds: jitter, fallback: .importImage)
         case .import:
             if state != .importing { return ChaosKillPoint(event: .importImage, extraMilliseconds: jitter) }
             let roll = random.int(0...99)

@@ -138,8 +138,12 @@ public final class EmulatorServer: Sendable {
     public func shutdown() async throws {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if already { return }
+        // Close first and let the accept loop drain on its own: once the close completes no
+        // connection can be accepted any more, and every child already accepted is still taken
+        // from the stream and served (then cancelled). Cancelling the loop before it drained left
+        // accepted children unread, and NIO traps on an NIOAsyncChannel dropped without `finish()`
+        // (seen when a client connected during a restart).
         try? await serverChannel.close()
-        serving.cancel()
         await serving.value
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()

@@ -94,6 +94,9 @@ public final class DropScanner: Sendable {
 
     static func now() -> Double { AgentMetrics.uptimeSeconds() }
 
+    /// The shortest wait between two looks at the same candidates, in seconds.
+    static let minimumPause = 0.01
+
     static func run(_ configuration: Configuration, wakes: AsyncStream<Wake>, wake: AsyncStream<Wake>.Continuation,
                     output: AsyncStream<Drop>.Continuation, firstScanDone: @Sendable () -> Void) async {
         var tracker = DropTracker(settle: configuration.settle, minimumAge: configuration.minimumAge,
@@ -110,8 +113,9 @@ public final class DropScanner: Sendable {
                 firstScanPending = false
                 firstScanDone()
             }
-            if let due = tracker.nextDue, due <= now() { continue }
-            let deadline = min(tracker.nextDue ?? .infinity, nextRescan)
+            // Never sooner than a short pause: with `settle = 0`, a file that changes on every look
+            // would otherwise be looked at in a busy loop.
+            let deadline = min(max(tracker.nextDue ?? .infinity, now() + minimumPause), nextRescan)
             timer?.cancel()
             timer = Task {
                 let seconds = max(0, deadline - now())

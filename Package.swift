@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hoist", targets: ["hoist"]),
         .library(name: "HoistCore", targets: ["HoistCore"]),
         .library(name: "HoistEmulator", targets: ["HoistEmulator"]),
+        .library(name: "HoistAgent", targets: ["HoistAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Typed wrappers over libcurl's variadic C calls; nothing else.
@@ -45,6 +48,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The watch-folder service's own parts: the notify protocol, the scanner, disposition,
+        // settings and metrics. Upload logic stays in HoistCore.
+        .target(
+            name: "HoistAgent",
+            dependencies: [
+                "HoistCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "hoist",
             dependencies: [
@@ -65,6 +82,10 @@ let package = Package(
             dependencies: ["HoistCore"],
             exclude: ["Support/http_test_server.py"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HoistAgentTests",
+            dependencies: ["HoistAgent", "HoistCore"]
         ),
         .testTarget(
             name: "HoistEmulatorTests",

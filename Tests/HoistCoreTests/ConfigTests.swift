@@ -50,7 +50,7 @@ import Testing
         #expect(throws: ConfigError.self) { try HoistConfig.parse(text) }
         do { _ = try HoistConfig.parse(text, path: "/etc/hoist/hoist.toml") } catch {
             #expect(error.description.contains(fragment), "\(error)")
-            #expect(error.description.hasPrefix("/etc/hoist/hoist.toml: line 2"), "\(error)")
+            #expect(error.description.hasPrefix("/etc/hoist/hoist.toml:2: "), "\(error)")
         }
     }
 

@@ -59,9 +59,17 @@ public struct HoistConfig: Sendable, Equatable {
     /// Reads `path`. A missing file at the default path is an empty config (a host may be
     /// configured by flags and environment alone); a missing file that was asked for is an error.
     public static func load(path: String?) throws(ConfigError) -> HoistConfig {
+        guard let file = try readText(path: path) else { return HoistConfig() }
+        return try parse(file.text, path: file.path)
+    }
+
+    /// The text of the config at `path` (or the default path) and the path it came from; nil
+    /// when no path was given and the default file does not exist. Every reader of the config
+    /// file (`HoistConfig`, the agent's `[agent]` table) finds it this one way.
+    public static func readText(path: String?) throws(ConfigError) -> (text: String, path: String)? {
         let chosen = path ?? defaultPath
         guard FileManager.default.fileExists(atPath: chosen) else {
-            if path == nil { return HoistConfig() }
+            if path == nil { return nil }
             throw ConfigError(path: chosen, message: "no such file")
         }
         guard let data = FileManager.default.contents(atPath: chosen) else {
@@ -70,7 +78,7 @@ public struct HoistConfig: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(path: chosen, message: "the file is not UTF-8 text")
         }
-        return try parse(text, path: chosen)
+        return (text, chosen)
     }
 
     public static func parse(_ text: String, path: String = "config") throws(ConfigError) -> HoistConfig {
@@ -78,7 +86,7 @@ public struct HoistConfig: Sendable, Equatable {
             let toml = try TOMLDocument.parse(text)
             return try HoistConfig(toml, path: path)
         } catch {
-            throw ConfigError(path: path, message: error.description)
+            throw ConfigError(path: path, error)
         }
     }
 
@@ -142,6 +150,12 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(path: String, message: String) {
         self.path = path
         self.message = message
+    }
+
+    /// A value in the file at `path` that does not parse or make sense: reported as
+    /// `FILE:LINE: message`, the form editors and terminals jump to.
+    public init(path: String, _ error: TOMLError) {
+        self.init(path: error.line > 0 ? "\(path):\(error.line)" : path, message: error.message)
     }
 
     public var description: String { "\(path): \(message)" }

@@ -63,6 +63,9 @@ public struct UploadProgress: Sendable, Equatable {
     public var bytesDone: Int64
     /// Bytes put on the wire in this run, counting retries.
     public var bytesSent: Int64
+    /// Bytes of `bytesSent` that had been sent before (retries, parts an earlier run sent but
+    /// did not journal), as `UploadOutcome.bytesResent` counts them.
+    public var bytesResent: Int64
     public var partsDone: Int
     public var partCount: Int
     public var partsInFlight: Int
@@ -72,12 +75,13 @@ public struct UploadProgress: Sendable, Equatable {
     /// Bytes sent per second in this run, averaged over a short recent window.
     public var bytesPerSecond: Double
 
-    public init(totalBytes: Int64 = 0, bytesDone: Int64 = 0, bytesSent: Int64 = 0, partsDone: Int = 0,
-                partCount: Int = 0, partsInFlight: Int = 0, retries: Int = 0, elapsed: Double = 0,
+    public init(totalBytes: Int64 = 0, bytesDone: Int64 = 0, bytesSent: Int64 = 0, bytesResent: Int64 = 0,
+                partsDone: Int = 0, partCount: Int = 0, partsInFlight: Int = 0, retries: Int = 0, elapsed: Double = 0,
                 bytesPerSecond: Double = 0) {
         self.totalBytes = totalBytes
         self.bytesDone = bytesDone
         self.bytesSent = bytesSent
+        self.bytesResent = bytesResent
         self.partsDone = partsDone
         self.partCount = partCount
         self.partsInFlight = partsInFlight

@@ -108,7 +108,7 @@ final class UploadMeter: @unchecked Sendable {
                 rate = Double(bytesSent) / elapsed
             }
             return UploadProgress(totalBytes: totalBytes, bytesDone: min(doneBytes + inFlight.values.reduce(0, +), totalBytes),
-                                  bytesSent: bytesSent, partsDone: partsDone, partCount: partCount,
+                                  bytesSent: bytesSent, bytesResent: bytesResent, partsDone: partsDone, partCount: partCount,
                                   partsInFlight: inFlight.count, retries: retries, elapsed: elapsed,
                                   bytesPerSecond: rate)
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HoistCore
+@testable import HoistAgent
 
 @Suite struct DropRulesTests {
     @Test func imagesManifestsAndWhatIsIgnored() {

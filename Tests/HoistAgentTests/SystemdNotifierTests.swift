@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HoistCore
+@testable import HoistAgent
 
 /// The notify protocol against a real datagram socket standing in for systemd's.
 @Suite struct SystemdNotifierTests {

@@ -15,11 +15,13 @@ struct Connection {
     let counters: EmulatorCounters
     let logger: Logger
 
-    func serve(_ channel: Channel) async {
+    func serve(_ channel: Channel, wait: ClientWait) async {
         let underlying = channel.channel
+        counters.connectionOpened()
+        defer { counters.connectionClosed() }
         do {
             try await channel.executeThenClose { inbound, outbound in
-                let parts = InboundParts(inbound.makeAsyncIterator())
+                let parts = InboundParts(inbound.makeAsyncIterator(), wait: wait)
                 var connectionLimiter: BandwidthLimiter?
                 do {
                     while let part = try await parts.next() {

@@ -33,14 +33,23 @@ public struct OSSXMLElement: Sendable, Equatable {
         child(name)?.text
     }
 
-    /// Parses a document; nil when it is not well-formed XML.
+    /// Deeper than any OSS response (they nest four levels); a deeper document is refused
+    /// before its tree could exhaust the stack.
+    static let maximumDepth = 32
+
+    /// Parses a document; nil when it is not well-formed XML, not UTF-8, or nested deeper than
+    /// `maximumDepth`.
+    ///
+    /// The UTF-8 check comes first because Foundation's XMLParser traps (instead of failing)
+    /// when an element name is not valid UTF-8; OSS always answers in UTF-8.
     public static func parse(_ bytes: [UInt8]) -> OSSXMLElement? {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
         let builder = TreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
-        guard parser.parse(), let root = builder.root else { return nil }
+        guard parser.parse(), !builder.tooDeep, let root = builder.root else { return nil }
         return root
     }
 
@@ -55,9 +64,16 @@ public struct OSSXMLElement: Sendable, Equatable {
 private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [OSSXMLElement] = []
     var root: OSSXMLElement?
+    var tooDeep = false
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
+        guard stack.count < OSSXMLElement.maximumDepth else {
+            tooDeep = true
+            stack.removeAll()
+            parser.abortParsing()
+            return
+        }
         stack.append(OSSXMLElement(name: OSSXMLElement.localName(elementName)))
     }
 
@@ -72,7 +88,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        guard var element = stack.popLast() else { return }
+        guard !tooDeep, var element = stack.popLast() else { return }
         if !element.children.isEmpty {
             // Mixed content is not used by OSS; whitespace between child elements is noise.
             element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -33,6 +33,7 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
 public final class EmulatorCounters: Sendable {
     private let state = Locked(CounterSnapshot())
     private let open = Locked(0)
+    private let inProgress = Locked([String: Int]())
 
     init() {}
 
@@ -44,6 +45,14 @@ public final class EmulatorCounters: Sendable {
     public var connectionsOpen: Int { open.current }
 
     public func reset() { state.withLock { $0 = CounterSnapshot() } }
+
+    /// Requests of `operation` being handled now, from head to answer or failure (a gauge,
+    /// like `connectionsOpen`). A killed client's requests end when its sockets close.
+    public func requestsInProgress(_ operation: String) -> Int { inProgress.current[operation] ?? 0 }
+
+    func requestBegan(_ operation: String) { inProgress.withLock { $0[operation, default: 0] += 1 } }
+
+    func requestEnded(_ operation: String) { inProgress.withLock { $0[operation, default: 0] -= 1 } }
 
     func connectionOpened() { open.withLock { $0 += 1 } }
 

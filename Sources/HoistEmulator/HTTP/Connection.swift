@@ -55,8 +55,10 @@ struct Connection {
         var decision = FaultInjector.Decision()
         if faulty {
             counters.recordRequest(operation: operation)
+            counters.requestBegan(operation)
             decision = faults.decide(operation: operation)
         }
+        defer { if faulty { counters.requestEnded(operation) } }
         var limiters: [BandwidthLimiter] = []
         if let cap = decision.bandwidth {
             if cap.scope == .global, let global = decision.globalLimiter {

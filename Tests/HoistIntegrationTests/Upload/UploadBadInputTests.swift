@@ -23,6 +23,14 @@ extension UploadIntegration {
             return (file, arguments, child)
         }
 
+        /// Waits until every UploadPart of a finished child has ended on the server, so receipts
+        /// counted from a mark belong to the next run only.
+        func settle(_ scenario: UploadScenario) async throws {
+            try await waitUntil("in-flight UploadParts to end") {
+                scenario.server.counters.requestsInProgress("UploadPart") == 0
+            }
+        }
+
         @Test(.enabled(if: StateDirectoryMount.available, "needs root to mount a small tmpfs as the state directory"))
         func fullJournalDiskIsAClearErrorAndTheRunResumesOnceThereIsSpace() async throws {
             try await withScenario { scenario in
@@ -42,6 +50,7 @@ extension UploadIntegration {
                 let before = try await scenario.journaled(file, key: "full.img")
                 let uploadId = try #require(before.uploadId)
                 #expect(!before.parts.isEmpty)
+                try await settle(scenario)
                 let mark = scenario.receipts.count
                 let resumed = try await scenario.run(arguments)
                 #expect(resumed.exitCode == 0, "\(resumed.output)")
@@ -87,6 +96,7 @@ extension UploadIntegration {
                 }
                 scenario.server.faults.clear()
                 // The refused run may have sent parts before it met the damage: count from here.
+                try await settle(scenario)
                 let onServer = scenario.serverParts(uploadId: uploadId)
                 let mark = scenario.receipts.count
                 let rebuilt = try await scenario.run(arguments)
@@ -96,6 +106,31 @@ extension UploadIntegration {
                 let sentAgain = Set(scenario.receipts[mark...].map(\.partNumber))
                 #expect(sentAgain.isDisjoint(with: onServer), "parts in OSS sent again: \(sentAgain.intersection(onServer).sorted())")
                 #expect(sentAgain.union(onServer) == Set(1...40))
+            }
+        }
+
+        /// A fresh journal meets an open upload of the same key holding another file's bytes:
+        /// nothing of it is kept, every part is sent, and the object is this file.
+        @Test func strangersOpenUploadOfTheKeyIsNotTrusted() async throws {
+            try await withScenario { scenario in
+                let (first, _, child) = try await startSlowUpload(scenario, name: "shared.img", seed: 25, parts: 3)
+                child.signal(SIGTERM)
+                #expect(await child.wait(timeout: 30).exitCode == 130)
+                let strangers = try #require(try await scenario.journaled(first, key: "shared.img").uploadId)
+                scenario.server.faults.clear()
+                let other = try scenario.makeFile("other.img", size: 40 * Int(scenario.partSize), seed: 26)
+                var arguments = scenario.arguments(other, key: "shared.img")
+                let freshState = scenario.directory + "/fresh-state"
+                arguments[arguments.firstIndex(of: scenario.stateDirectory)!] = freshState
+                try await settle(scenario)
+                let mark = scenario.receipts.count
+                let run = try await scenario.run(arguments)
+                #expect(run.exitCode == 0, "\(run.output)")
+                #expect(!run.stderr.contains("Found open upload"), "\(run.stderr)")
+                #expect(try await scenario.objectMatches(other, key: "shared.img"))
+                let sent = scenario.receipts[mark...]
+                #expect(!sent.contains { $0.uploadId == strangers }, "nothing went into the stranger's upload")
+                #expect(Set(sent.map(\.partNumber)) == Set(1...40))
             }
         }
 

@@ -21,6 +21,7 @@ import Testing
 
     @Test func parserRefusesNonUTF8AndDeepNesting() {
         #expect(throws: OSSErrorReply.self) { try CompleteRequestParser.parse([0x3C, 0xE1, 0xA8, 0x65, 0x3E]) }
+        #expect(throws: OSSErrorReply.self) { try CompleteRequestParser.parse(Array("<?x?><CompleteMultipartUpload/>".utf8)) }
         let deep = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
         #expect(throws: OSSErrorReply.self) { try CompleteRequestParser.parse(Array(deep.utf8)) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -14,8 +15,8 @@ struct CompletePart: Sendable, Equatable {
 /// unknown elements are ignored.
 enum CompleteRequestParser {
     static func parse(_ bytes: [UInt8]) throws(OSSErrorReply) -> [CompletePart] {
-        // Foundation's XMLParser traps on an element name that is not UTF-8: refuse it first.
-        guard !bytes.isEmpty, String(validating: bytes, as: UTF8.self) != nil else { throw .malformedXML }
+        // Foundation's XMLParser crashes on some malformed inputs instead of failing: refuse them first.
+        guard !bytes.isEmpty, OSSXMLElement.isSafeToParse(bytes) else { throw .malformedXML }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector

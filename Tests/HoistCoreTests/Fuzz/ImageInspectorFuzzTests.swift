@@ -97,7 +97,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(3))) func inspectorSurvivesMutatedImages() throws {
+    @Test(.timeLimit(.minutes(20))) func inspectorSurvivesMutatedImages() throws {
         let samples = try ImageSamples()
         let seeds = try Self.seeds(samples)
         var outcomes: [String: Int] = [:]
@@ -124,5 +124,23 @@ import Testing
         }
         // The mutations reach past the first check: both acceptance and refusal happen.
         #expect(outcomes["refused", default: 0] > 0 && outcomes.count > 1, "\(outcomes)")
+    }
+}
+
+extension ImageInspectorFuzzTests {
+    /// Regressions (long fuzz run): header fields near 2^64 overflowed size arithmetic and trapped.
+    @Test func hugeHeaderFieldsAreNotTraps() throws {
+        let samples = try ImageSamples()
+        // VMDK grain size and descriptor offset of 2^64 - 1.
+        var vmdk = ImageSamples.vmdkHeader(version: 1, flags: 3, capacitySectors: 2048, gdOffset: 0x96, compress: 0)
+        for i in 20..<36 { vmdk[i] = 0xFF }
+        let inspection = try ImageInspector.inspect(path: try samples.file("huge.vmdk", size: 65536, [(0, vmdk)]))
+        #expect(inspection.format == .vmdk)
+        // A fixed VHD whose current size is 2^64 - 1, with a valid checksum: truncated, not a trap.
+        let size: UInt64 = 1 << 20
+        var footer = ImageSamples.vhdFooter(diskType: 2, currentSize: .max, dataOffset: .max, cylinders: 1, heads: 1, sectors: 1)
+        Self.fixVHDChecksum(&footer)
+        let vhd = try samples.file("huge.vhd", size: size + 512, [(size, footer)])
+        #expect(throws: ImageInspectorError(.truncated(format: "VHD"), path: vhd)) { try ImageInspector.inspect(path: vhd) }
     }
 }

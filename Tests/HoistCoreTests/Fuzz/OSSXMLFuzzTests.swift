@@ -67,7 +67,7 @@ import Testing
         if error.code.isEmpty { Issue.record("\(label): OSSError without a code") }
     }
 
-    @Test(.timeLimit(.minutes(2))) func decodersSurviveRandomAndMutatedXML() {
+    @Test(.timeLimit(.minutes(20))) func decodersSurviveRandomAndMutatedXML() {
         fuzz(Self.seeds, mutator: Self.mutator) { body, label in Self.decodeAll(body, label) }
     }
 
@@ -99,5 +99,36 @@ extension OSSXMLFuzzTests {
             index = next
         }
         Self.decodeAll(bytes, "non-UTF-8 name")
+    }
+}
+
+extension OSSXMLFuzzTests {
+    /// Regression (long fuzz run): a `LastModified` with a long fraction of a second overflowed
+    /// while scaling it to milliseconds, trapping the ListParts decoder.
+    @Test func longFractionOfASecondIsNotATrap() throws {
+        let fraction = String(repeating: "9", count: 40)
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:01.\(fraction)Z") == Date(timeIntervalSince1970: 1_705_307_401.999))
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:01.5Z") == Date(timeIntervalSince1970: 1_705_307_401.5))
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:01.Z") == nil)
+        #expect(OSSDate.parseISO8601("2024-01-15T08:30:01.1x3Z") == nil)
+        let xml = "<ListPartsResult><Part><PartNumber>1</PartNumber><Size>5</Size>"
+            + "<LastModified>2024-01-15T08:30:01.\(fraction)Z</LastModified></Part></ListPartsResult>"
+        #expect(try OSSXMLCodecs.listPartsResult(Array(xml.utf8)).parts.count == 1)
+    }
+}
+
+extension OSSXMLFuzzTests {
+    /// Regression (long fuzz run, case 8482): a processing instruction without data (`<?xm?>`)
+    /// made Foundation's XMLParser call strlen(NULL) and crash the process.
+    @Test(arguments: ["<?xm?><Error><Code>X</Code></Error>", "<Error><?pi?><Code>X</Code></Error>",
+                      "<?xml version=\"1.0\"?><Error><?pi data?><Code>X</Code></Error>"])
+    func processingInstructionsAreRefused(xml: String) {
+        #expect(OSSXMLElement.parse(Array(xml.utf8)) == nil)
+        Self.decodeAll(Array(xml.utf8), "processing instruction")
+    }
+
+    @Test func xmlDeclarationIsStillAccepted() throws {
+        let xml = "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>X</Code></Error>"
+        #expect(OSSXMLElement.parse(Array(xml.utf8))?.string("Code") == "X")
     }
 }

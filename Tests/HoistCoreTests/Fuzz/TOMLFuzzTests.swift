@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func readerSurvivesRandomAndMutatedText() {
+    @Test(.timeLimit(.minutes(20))) func readerSurvivesRandomAndMutatedText() {
         fuzz(Self.seeds, mutator: Self.mutator) { bytes, label in Self.read(bytes, label) }
     }
 

@@ -40,10 +40,10 @@ public struct OSSXMLElement: Sendable, Equatable {
     /// Parses a document; nil when it is not well-formed XML, not UTF-8, or nested deeper than
     /// `maximumDepth`.
     ///
-    /// The UTF-8 check comes first because Foundation's XMLParser traps (instead of failing)
-    /// when an element name is not valid UTF-8; OSS always answers in UTF-8.
+    /// `isSafeToParse` comes first: Foundation's XMLParser crashes on some inputs instead of
+    /// failing, and OSS never sends them.
     public static func parse(_ bytes: [UInt8]) -> OSSXMLElement? {
-        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        guard isSafeToParse(bytes) else { return nil }
         let builder = TreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = false
@@ -51,6 +51,32 @@ public struct OSSXMLElement: Sendable, Equatable {
         parser.delegate = builder
         guard parser.parse(), !builder.tooDeep, let root = builder.root else { return nil }
         return root
+    }
+
+    /// Whether Foundation's XMLParser can be given `bytes` without crashing the process: they
+    /// are UTF-8 (an element name that is not makes it trap) and hold no processing instruction
+    /// but the XML declaration (one without data makes it call `strlen(NULL)`). Both were found
+    /// by fuzzing; neither occurs in a real OSS document.
+    public static func isSafeToParse(_ bytes: [UInt8]) -> Bool {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return false }
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        let declaration = Array("<?xml".utf8)
+        if bytes[start...].starts(with: declaration), bytes.count > start + 5, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start + 5]) {
+            guard let end = firstIndex(of: [0x3F, 0x3E], in: bytes, from: start + 5) else { return false }
+            start = end + 2
+        }
+        return firstIndex(of: [0x3C, 0x3F], in: bytes, from: start) == nil
+    }
+
+    private static func firstIndex(of pair: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i + 1 < bytes.count {
+            if bytes[i] == pair[0] && bytes[i + 1] == pair[1] { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Drops any `prefix:` so `oss:Key` and `Key` look the same.

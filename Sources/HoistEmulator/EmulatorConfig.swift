@@ -40,11 +40,16 @@ public struct EmulatorConfig: Sendable {
     public var eventLoopThreads: Int
     /// The emulated ECS import API: import duration, RAM-role switch, failing imports.
     public var ecs: ECSEmulatorSettings
+    /// Seconds a client may send nothing while the server waits on it (for a request head or
+    /// more body bytes) before its connection is closed; nil or 0 never closes. Time the server
+    /// spends answering does not count, so injected latency longer than this is still served.
+    public var idleTimeoutSeconds: Double?
 
     public init(host: String = "127.0.0.1", port: Int = 0, storage: Storage = .temporaryDirectory, buckets: [String] = [],
                 accessKeys: [OSSAccessKey] = [], region: String = "cn-hangzhou", minPartSize: Int = 102_400,
                 authentication: Bool = true, faults: FaultSettings = FaultSettings(), discardComputesMD5: Bool = false,
-                eventLoopThreads: Int = 0, ecs: ECSEmulatorSettings = ECSEmulatorSettings()) {
+                eventLoopThreads: Int = 0, ecs: ECSEmulatorSettings = ECSEmulatorSettings(),
+                idleTimeoutSeconds: Double? = 120) {
         self.host = host
         self.port = port
         self.storage = storage
@@ -57,5 +62,6 @@ public struct EmulatorConfig: Sendable {
         self.discardComputesMD5 = discardComputesMD5
         self.eventLoopThreads = eventLoopThreads
         self.ecs = ecs
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 }

@@ -83,23 +83,30 @@ public final class EmulatorServer: Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
             .bind(host: config.host, port: config.port) { child in
                 child.eventLoop.makeCompletedFuture {
+                    let wait = ClientWait()
+                    if let idle = config.idleTimeoutSeconds, idle > 0 {
+                        try child.pipeline.syncOperations.addHandlers(
+                            IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))),
+                            ClientIdleCloser(wait: wait, counters: counters))
+                    }
                     // No pipelining assistance: `Connection` reads one request at a time and answers it
                     // before reading the next, so the handler adds nothing, and it asserts when an
                     // early answer (an error before `100 Continue`) precedes the request's end.
                     try child.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                    let channel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: child,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))
                     )
+                    return (channel, wait)
                 }
             }
         let serving = Task {
             await withDiscardingTaskGroup { tasks in
                 do {
                     try await channel.executeThenClose { inbound in
-                        for try await client in inbound {
-                            tasks.addTask { await connection.serve(client) }
+                        for try await (client, wait) in inbound {
+                            tasks.addTask { await connection.serve(client, wait: wait) }
                         }
                     }
                 } catch {

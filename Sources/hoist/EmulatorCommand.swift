@@ -128,6 +128,10 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("reset-after"), help: ArgumentHelp("Reset the connection after N body bytes: OP:BYTES[:COUNT] (repeatable).", valueName: "spec"))
     var resets: [String] = []
 
+    @Option(help: ArgumentHelp("Close a connection whose client sends nothing for this long while the server waits on it; 0 never closes.",
+                               valueName: "seconds"))
+    var idleTimeout: Double = 120
+
     @Option(help: "Server clock offset in seconds (simulates client clock skew).")
     var clockSkew: Double = 0
 
@@ -178,7 +182,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             host: host, port: port,
             storage: discard ? .discard : data.map { .directory($0) } ?? .temporaryDirectory,
             buckets: buckets, accessKeys: keys, region: region, minPartSize: minPartSize,
-            authentication: !noAuth, faults: try faultSettings(), discardComputesMD5: discardMd5, ecs: try ecsSettings())
+            authentication: !noAuth, faults: try faultSettings(), discardComputesMD5: discardMd5, ecs: try ecsSettings(),
+            idleTimeoutSeconds: idleTimeout > 0 ? idleTimeout : nil)
         let server = try await EmulatorServer.start(config)
         // Written straight to fd 1 (unbuffered), so a parent reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data("hoist-emulator listening on \(server.baseURL)\n".utf8))

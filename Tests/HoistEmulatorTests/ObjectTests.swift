@@ -114,13 +114,13 @@ struct ObjectTests {
             #expect(ok.status == 200)
             #expect(ok.rawHeaders.contains("100 Continue"))
             #expect(ok.headers["x-oss-hash-crc64ecma"] == String(CRC64.checksum(bytes)))
-            let start = Date()
+            // curl would send the body after its (generous) expect timeout; the body-byte count
+            // below shows the answer came before that, from the head alone.
             let rejected = try await emu.uploadPart("c", uploadId: "GONE", number: 1, bytes: bytes,
-                                                    extra: ["-H", "Expect: 100-continue", "--expect100-timeout", "5"])
+                                                    extra: ["-H", "Expect: 100-continue", "--expect100-timeout", "120"])
             #expect(rejected.status == 404 && rejected.xml("Code") == "NoSuchUpload")
             #expect(!rejected.rawHeaders.contains("100 Continue"))
             #expect(rejected.headers["connection"] == "close")
-            #expect(Date().timeIntervalSince(start) < 4)
             #expect(emu.server.counters.snapshot().bodyBytesByOperation["UploadPart"] == Int64(bytes.count))
         }
     }

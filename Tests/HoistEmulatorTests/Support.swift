@@ -61,9 +61,10 @@ struct Emulator {
     let bucket = "test-bucket"
 
     static func start(minPartSize: Int = 102_400, storage: EmulatorConfig.Storage = .temporaryDirectory,
-                      faults: FaultSettings = FaultSettings()) async throws -> Emulator {
+                      faults: FaultSettings = FaultSettings(), idleTimeoutSeconds: Double? = 120) async throws -> Emulator {
         let config = EmulatorConfig(storage: storage, buckets: ["test-bucket"], minPartSize: minPartSize,
-                                    authentication: false, faults: faults, eventLoopThreads: 2)
+                                    authentication: false, faults: faults, eventLoopThreads: 2,
+                                    idleTimeoutSeconds: idleTimeoutSeconds)
         return Emulator(server: try await EmulatorServer.start(config))
     }
 

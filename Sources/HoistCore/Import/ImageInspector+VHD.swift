@@ -33,7 +33,8 @@ extension ImageInspector {
         switch diskType {
         case 2:
             // The disk bytes precede the footer; a shorter file lost data.
-            guard file.size >= currentSize + UInt64(footer.count) else {
+            // Written as a difference: a damaged footer's size can be near 2^64.
+            guard currentSize <= file.size, file.size - currentSize >= UInt64(footer.count) else {
                 throw ImageInspectorError(.truncated(format: "VHD"), path: path)
             }
             if file.size != currentSize + UInt64(footer.count) {

@@ -22,14 +22,14 @@ extension ImageInspector {
         let createType = try descriptorCreateType(file, header: head) ?? (flags & (1 << 16) != 0 ? "streamOptimized" : "sparse")
         return ImageInspection(
             format: .vmdk, virtualSize: capacity * 512, fileSize: file.size,
-            details: "VMDK v\(version) \(createType), \(header.le(20, 8) * 512 / 1024) KiB grains",
+            details: "VMDK v\(version) \(createType), \(header.le(20, 8) / 2) KiB grains",
             warnings: ["ImportImage accepts VMDK only as an invitational preview; converting to QCOW2 (qemu-img convert -O qcow2) is safer"])
     }
 
     /// `createType` from the embedded text descriptor, when there is one.
     static func descriptorCreateType(_ file: ImageInspectorFile, header: [UInt8]) throws(ImageInspectorError) -> String? {
         let offset = header.le(28, 8), sectors = header.le(36, 8)
-        guard offset > 0, sectors > 0 else { return nil }
+        guard offset > 0, sectors > 0, offset <= file.size / 512 else { return nil }
         let text = String(decoding: try file.read(at: offset * 512, count: Int(min(sectors, 128)) * 512), as: UTF8.self)
         for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("createType") {
             let parts = line.split(separator: "\"")

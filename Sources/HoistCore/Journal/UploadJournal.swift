@@ -21,7 +21,16 @@ public struct UploadJournal: Sendable {
     /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
     ///
     /// - Parameter busyTimeout: how long a write waits for another process's lock, in seconds.
+    /// A full disk or a damaged file throws `JournalStorageError`, which names the file.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
+        do {
+            try self.init(opening: path, busyTimeout: busyTimeout)
+        } catch {
+            throw JournalStorageError.map(error, path: path)
+        }
+    }
+
+    private init(opening path: String, busyTimeout: TimeInterval) throws {
         var configuration = Configuration()
         configuration.label = "hoist.journal"
         configuration.busyMode = .timeout(busyTimeout)
@@ -84,12 +93,20 @@ public struct UploadJournal: Sendable {
     /// task that does not inherit cancellation. A single transaction takes milliseconds.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let pool = self.pool
-        return try await Task { try await pool.write(body) }.value
+        do {
+            return try await Task { try await pool.write(body) }.value
+        } catch {
+            throw JournalStorageError.map(error, path: path)
+        }
     }
 
     /// Runs `body` on a reader connection, concurrently with writes.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw JournalStorageError.map(error, path: path)
+        }
     }
 
     /// Current time in journal precision.

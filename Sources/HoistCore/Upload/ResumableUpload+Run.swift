@@ -46,6 +46,10 @@ extension ResumableUpload {
                 }
             }
 
+            if open == nil, try await adoptOpenUpload(jobId: job.id, plan: plan, location: location, source: source,
+                                                      meter: meter) {
+                continue
+            }
             job = try await journal.updateState(jobId: job.id, from: job.state, to: .uploading)
             let activeUpload: String
             if let uploadId {

@@ -17,6 +17,9 @@ public enum UploadEvent: Sendable, Equatable {
     case partsChangedLocally([Int])
     /// A new multipart upload ID, committed to the journal before any part is sent.
     case initiated(uploadId: String)
+    /// The journal had no upload for this job, but OSS held an open one for the object: it was
+    /// adopted, keeping `partsKept` parts whose size and CRC-64 match the local file.
+    case adoptedUpload(uploadId: String, partsKept: Int)
     /// A part was acknowledged, its CRC-64 matched and it is journaled.
     case partDone(number: Int, bytes: Int64)
     /// A request failed and will be retried.

@@ -18,6 +18,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var bodyBytesByOperation: [String: Int64] = [:]
     /// Every fully received UploadPart, in arrival order.
     public var parts: [PartReceipt] = []
+    /// Connections closed because the client sent nothing for the idle timeout while the server
+    /// waited on it.
+    public var idleConnectionsClosed: Int = 0
 
     public init() {}
 
@@ -29,12 +32,33 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
 /// over HTTP. Only requests to emulated services count, never admin calls.
 public final class EmulatorCounters: Sendable {
     private let state = Locked(CounterSnapshot())
+    private let open = Locked(0)
+    private let inProgress = Locked([String: Int]())
 
     init() {}
 
     public func snapshot() -> CounterSnapshot { state.current }
 
+    /// Client connections open now: a gauge, not a counter, so it is not in the snapshot and
+    /// `reset()` leaves it alone. Tests wait for it to reach zero to know that a killed
+    /// client's requests have all ended on the server.
+    public var connectionsOpen: Int { open.current }
+
     public func reset() { state.withLock { $0 = CounterSnapshot() } }
+
+    /// Requests of `operation` being handled now, from head to answer or failure (a gauge,
+    /// like `connectionsOpen`). A killed client's requests end when its sockets close.
+    public func requestsInProgress(_ operation: String) -> Int { inProgress.current[operation] ?? 0 }
+
+    func requestBegan(_ operation: String) { inProgress.withLock { $0[operation, default: 0] += 1 } }
+
+    func requestEnded(_ operation: String) { inProgress.withLock { $0[operation, default: 0] -= 1 } }
+
+    func connectionOpened() { open.withLock { $0 += 1 } }
+
+    func connectionClosed() { open.withLock { $0 -= 1 } }
+
+    func recordIdleClose() { state.withLock { $0.idleConnectionsClosed += 1 } }
 
     func recordRequest(operation: String) {
         state.withLock { $0.requests[operation, default: 0] += 1 }

@@ -15,11 +15,13 @@ struct Connection {
     let counters: EmulatorCounters
     let logger: Logger
 
-    func serve(_ channel: Channel) async {
+    func serve(_ channel: Channel, wait: ClientWait) async {
         let underlying = channel.channel
+        counters.connectionOpened()
+        defer { counters.connectionClosed() }
         do {
             try await channel.executeThenClose { inbound, outbound in
-                let parts = InboundParts(inbound.makeAsyncIterator())
+                let parts = InboundParts(inbound.makeAsyncIterator(), wait: wait)
                 var connectionLimiter: BandwidthLimiter?
                 do {
                     while let part = try await parts.next() {
@@ -53,8 +55,10 @@ struct Connection {
         var decision = FaultInjector.Decision()
         if faulty {
             counters.recordRequest(operation: operation)
+            counters.requestBegan(operation)
             decision = faults.decide(operation: operation)
         }
+        defer { if faulty { counters.requestEnded(operation) } }
         var limiters: [BandwidthLimiter] = []
         if let cap = decision.bandwidth {
             if cap.scope == .global, let global = decision.globalLimiter {

@@ -12,15 +12,22 @@ enum RequestBodyError: Error {
 }
 
 /// The inbound side of one connection, shared by the request loop (which reads heads) and the
-/// current `RequestBody` (which reads body parts), so both pull from the same iterator.
+/// current `RequestBody` (which reads body parts), so both pull from the same iterator. Every
+/// read is marked as a wait on the client, for the idle timeout (`ClientIdleCloser`).
 final class InboundParts {
     private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    private let wait: ClientWait
 
-    init(_ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) {
+    init(_ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, wait: ClientWait) {
         self.iterator = iterator
+        self.wait = wait
     }
 
-    func next() async throws -> HTTPServerRequestPart? { try await iterator.next() }
+    func next() async throws -> HTTPServerRequestPart? {
+        wait.begin()
+        defer { wait.end() }
+        return try await iterator.next()
+    }
 }
 
 /// Settings applied to every body chunk as it arrives: counting, bandwidth pacing and the

@@ -1,4 +1,5 @@
 import Foundation
+import HoistCore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -14,7 +15,8 @@ struct CompletePart: Sendable, Equatable {
 /// unknown elements are ignored.
 enum CompleteRequestParser {
     static func parse(_ bytes: [UInt8]) throws(OSSErrorReply) -> [CompletePart] {
-        guard !bytes.isEmpty else { throw .malformedXML }
+        // Foundation's XMLParser crashes on some malformed inputs instead of failing: refuse them first.
+        guard !bytes.isEmpty, OSSXMLElement.isSafeToParse(bytes) else { throw .malformedXML }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector

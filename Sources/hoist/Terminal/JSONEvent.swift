@@ -25,6 +25,8 @@ enum JSONEvent {
             return encode(["event": "parts_changed_locally", "parts": parts])
         case .initiated(let id):
             return encode(["event": "initiated", "upload_id": id])
+        case .adoptedUpload(let id, let kept):
+            return encode(["event": "adopted_upload", "upload_id": id, "parts_kept": kept])
         case .partDone(let number, let bytes):
             return encode(["event": "part_done", "part": number, "bytes": bytes])
         case .retrying(let n):

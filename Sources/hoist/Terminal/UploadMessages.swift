@@ -26,6 +26,9 @@ enum UploadMessages {
             return "\(parts.count) journaled part(s) differ from the file now and will be sent again: \(shown)"
         case .initiated(let uploadId):
             return "Started multipart upload \(uploadId)"
+        case .adoptedUpload(let uploadId, let kept):
+            return "Found open upload \(uploadId) for this object in OSS; kept \(kept) part(s) whose size and CRC-64 "
+                + "match the file"
         case .partDone:
             return nil
         case .retrying(let notice):

@@ -15,6 +15,9 @@ Every response carries X-Client-Port (to count reused connections) and X-Method.
   /stall              GET: promise 1 MB, send 10 bytes, go silent. Uploads: never read the body.
   /sink               read and discard the body (no hashing), reply 200; for the benchmark.
   /expect417          answer "417 Expectation Failed" to Expect: 100-continue, else act as /echo.
+  /stalling           wait (up to 60 s) until a /stall request has begun stalling, then reply 200
+                      with X-Stalling: the number stalling now (504 if none began). Tests wait on
+                      this event instead of sleeping.
 """
 import hashlib
 import http.server
@@ -25,6 +28,10 @@ import threading
 import time
 import zlib
 from urllib.parse import parse_qs, urlsplit
+
+
+STALLING = threading.Condition()
+STALLING_NOW = [0]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -106,8 +113,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.write(b"0123456789")
                 self.wfile.flush()
-            time.sleep(120)
+            with STALLING:
+                STALLING_NOW[0] += 1
+                STALLING.notify_all()
+            try:
+                time.sleep(120)
+            finally:
+                with STALLING:
+                    STALLING_NOW[0] -= 1
             self.close_connection = True
+        elif url.path == "/stalling":
+            with STALLING:
+                STALLING.wait_for(lambda: STALLING_NOW[0] > 0, timeout=60)
+                now = STALLING_NOW[0]
+            self.reply(200 if now > 0 else 504, [("X-Stalling", str(now))])
         else:
             self.read_body()
             self.reply(404, body=b"no such endpoint")

@@ -42,7 +42,11 @@ extension UploadIntegration {
                 child.signal(SIGKILL)
                 let killed = await child.wait(timeout: 10)
                 #expect(killed.signalled && killed.exitCode == SIGKILL, "\(killed.output)")
-                try await Task.sleep(for: .milliseconds(200))
+                // The killed child's part uploads end on the server when its sockets close: wait
+                // for that, so no late receipt of the old run is counted as sent again.
+                try await waitUntil("the killed child's UploadParts to end") {
+                    scenario.server.counters.requestsInProgress("UploadPart") == 0
+                }
 
                 let journaled = try await scenario.journaled(file, key: "crash.img")
                 let uploadId = try #require(journaled.uploadId, "the upload ID is journaled before the first part")

@@ -57,9 +57,13 @@ public enum OSSDate {
               let h = digits(b, 11, 2), let m = digits(b, 14, 2), let s = digits(b, 17, 2) else { return nil }
         var millis = 0
         if b.count > 20 {
-            guard b[19] == UInt8(ascii: "."), b.count >= 22, let fraction = digits(b, 20, b.count - 21) else { return nil }
-            let width = b.count - 21
-            millis = width >= 3 ? fraction / pow10(width - 3) : fraction * pow10(3 - width)
+            // Any number of fraction digits is valid; only the first three matter, and reading
+            // all of them as one number would overflow on a long (or hostile) fraction.
+            let fraction = b[20..<(b.count - 1)]
+            guard b[19] == UInt8(ascii: "."), !fraction.isEmpty,
+                  fraction.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            let three = Array(fraction.prefix(3)) + Array(repeating: UInt8(ascii: "0"), count: max(0, 3 - fraction.count))
+            millis = digits(three, 0, 3) ?? 0
         }
         return make(year: year, month: month, day: day, hour: h, minute: m, second: s, millis: millis)
     }
@@ -96,5 +100,4 @@ public enum OSSDate {
         return value
     }
 
-    private static func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { acc, _ in acc * 10 } }
 }

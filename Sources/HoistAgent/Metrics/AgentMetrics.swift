@@ -113,7 +113,7 @@ public final class AgentMetrics: @unchecked Sendable {
         case .verified, .alreadyUploaded:
             finishUpload(job: job)
         case .sourceChanged, .uploadExpired, .partsMissingOnServer, .partsChangedLocally, .initiated,
-             .clockCorrected, .completing, .completionRecovered:
+             .clockCorrected, .completing, .completionRecovered, .adoptedUpload:
             break
         }
     }

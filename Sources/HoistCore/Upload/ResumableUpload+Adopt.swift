@@ -17,7 +17,7 @@ extension ResumableUpload {
         let client = client
         let candidates: [OSSUploadInfo]
         do {
-            candidates = try await withRetries("ListMultipartUploads", meter: meter) {
+            candidates = try await withRetries("ListMultipartUploads", meter: meter, location: location) {
                 try await client.listMultipartUploads(bucket: location.bucket, prefix: location.key)
             }.filter { $0.key == location.key }
         } catch UploadFailure.rejected {
@@ -29,7 +29,7 @@ extension ResumableUpload {
         for candidate in candidates {
             let listed: [OSSPartInfo]
             do {
-                listed = try await withRetries("ListParts", meter: meter) {
+                listed = try await withRetries("ListParts", meter: meter, location: location) {
                     try await client.listParts(bucket: location.bucket, key: location.key, uploadId: candidate.uploadId)
                 }
             } catch where RetryPolicy.classify(error) == .uploadGone {

@@ -55,8 +55,10 @@ public final class SourceFile: Sendable {
         guard let now = try? SourceIdentity(fileDescriptor: descriptor, path: path) else {
             return "the open file can no longer be examined"
         }
-        if let change = identity.change(to: now) { return change }
+        // Removal first: unlinking also changes the open inode's ctime, and "removed" is what
+        // the operator needs to hear.
         guard let atPath = try? SourceIdentity(path: path) else { return "the file was removed" }
+        if let change = identity.change(to: now) { return change }
         return identity.change(to: atPath)
     }
 

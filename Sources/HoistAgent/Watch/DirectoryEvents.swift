@@ -13,8 +13,10 @@ import Musl
 /// events are lost, so `.overflow` tells the consumer to rescan. inotify is a hint, never the
 /// truth: the agent also rescans at start and periodically, and settles every file itself.
 ///
-/// A dedicated thread blocks in `poll(2)` on the inotify descriptor and a self-pipe used to
-/// stop it (a self-pipe), so the cooperative thread pool never blocks and `stop()` never races a `read`.
+/// A dedicated thread blocks in `poll(2)` on the inotify descriptor and one end of a socket pair
+/// used to stop it, so the cooperative thread pool never blocks and `stop()` never races a
+/// `read`. The wake-up is a socket pair, not a pipe, so that it can be sent with `MSG_NOSIGNAL`:
+/// a stop after the thread has gone (a second `stop()`, `deinit`) must not raise SIGPIPE.
 public final class DirectoryEvents: @unchecked Sendable {
     public enum Event: Sendable, Equatable {
         /// A file named `name` in `directory` was closed after writing or moved in.
@@ -44,7 +46,7 @@ public final class DirectoryEvents: @unchecked Sendable {
     public let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     private let inotify: Int32
-    /// The write end of the wake-up pipe; the thread owns and closes the read end.
+    /// Our end of the wake-up socket pair; the thread owns and closes the other end.
     private let wakeup: Int32
     private let directories: [Int32: String]
     private let thread: Thread
@@ -64,14 +66,13 @@ public final class DirectoryEvents: @unchecked Sendable {
             }
             watches[watch] = path
         }
-        // A self-pipe wakes the poll: writing its write end makes the read end readable.
+        // Sending a byte on one end of the pair makes the other readable and wakes the poll.
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else {
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
             let code = errno
             close(descriptor)
             throw .cannotInitialize(errno: code)
         }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         let wake = ends[0]
         inotify = descriptor
         wakeup = ends[1]
@@ -92,7 +93,7 @@ public final class DirectoryEvents: @unchecked Sendable {
     /// Ends the stream; the thread closes the descriptors.
     public func stop() {
         var one: UInt8 = 1
-        _ = write(wakeup, &one, 1)
+        _ = send(wakeup, &one, 1, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
     }
 
     deinit {

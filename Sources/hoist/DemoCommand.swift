@@ -71,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         // The demo's own settings only: no config file, no HOIST_* variables of this shell.
         let config = folder.path("hoist.toml")
-        FileManager.default.createFile(atPath: config, contents: Data())
+        _ = FileManager.default.createFile(atPath: config, contents: Data())
         let runtime = try HoistRuntime(RuntimeOptions(
             configPath: config,
             flags: HoistConfig(endpoint: server.baseURL, region: "cn-hangzhou", signatureVersion: .v4,

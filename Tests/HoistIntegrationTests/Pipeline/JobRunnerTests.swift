@@ -75,6 +75,71 @@ import Glibc
         }
     }
 
+    @Test func aRunThatWaitsForTheLockSaysWhoHoldsItAndContinuesTheSameImport() async throws {
+        try await withImportScenario(importSeconds: 3600) { s in
+            let runtime = try s.base.runtime()
+            defer { runtime.shutdown() }
+            let disk = try s.qcow2("disk.qcow2")
+            let runner = JobRunner(runtime: runtime)
+            let (progress, signal) = AsyncStream<String>.makeStream()
+            let first = Task {
+                try await runner.run(try s.job(disk, key: "disk.qcow2", follow: true)) { event in
+                    if case .import(.submitted) = event { signal.yield("submitted") }
+                }
+            }
+            // One iterator for the whole test: dropping an AsyncStream's iterator ends the stream.
+            var steps = progress.makeAsyncIterator()
+            while let step = await steps.next(), step != "submitted" {}
+
+            var waiting = try s.job(disk, key: "disk.qcow2", follow: false)
+            waiting.options.waitForLock = true
+            let recorder = JobEventRecorder()
+            let second = Task {
+                try await runner.run(waiting) { event in
+                    recorder.append(event)
+                    if case .waitingForLock = event { signal.yield("waiting") }
+                }
+            }
+            while let step = await steps.next(), step != "waiting" {}
+            first.cancel()
+            _ = await first.result
+
+            let outcome = try await second.value
+            guard case .waitingForLock(_, let holder) = recorder.events.first else {
+                Issue.record("the first event is not the wait: \(recorder.events.map(\.name))")
+                return
+            }
+            #expect(holder?.pid == getpid())
+            guard case .running = outcome.imported else {
+                Issue.record("not the running import: \(String(describing: outcome.imported))")
+                return
+            }
+            #expect(outcome.upload?.alreadyUploaded == true)
+            #expect(s.ecs.importImageCalls == 1, "the waiting run continued the import, it did not start another")
+        }
+    }
+
+    @Test func twoJobsRunAtOnceOnOneRuntime() async throws {
+        try await withScenario { s in
+            let runtime = try s.runtime()
+            defer { runtime.shutdown() }
+            let runner = JobRunner(runtime: runtime)
+            let one = try s.makeFile("one.raw", size: 700 * 1024, seed: 1)
+            let two = try s.makeFile("two.raw", size: 500 * 1024, seed: 2)
+            func job(_ path: String, _ key: String) -> UploadJob {
+                UploadJob(upload: UploadRequest(sourcePath: path, location: ObjectLocation(bucket: s.bucket, key: key),
+                                                partSize: s.partSize, parallel: 2, endpoint: s.server.baseURL))
+            }
+            async let first = runner.run(job(one, "one.raw"))
+            async let second = runner.run(job(two, "two.raw"))
+            let (a, b) = try await (first, second)
+            #expect(a.jobId != b.jobId && a.imported == nil && b.imported == nil)
+            #expect(try await s.objectMatches(one, key: "one.raw"))
+            #expect(try await s.objectMatches(two, key: "two.raw"))
+            #expect(try await runtime.journal.jobs().map(\.state) == [.uploaded, .uploaded])
+        }
+    }
+
     @Test func aJobLeftImportingIsResumedFromTheJournalWithoutASecondImport() async throws {
         try await withImportScenario { s in
             let runtime = try s.base.runtime()

@@ -42,17 +42,15 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         let output = ImportOutput(json: json)
         do {
-            let context = try ImportContext(journalOptions)
-            let journal = try context.openJournal()
+            let runtime = try HoistRuntime(journalOptions.runtimeOptions(ecsEndpoint: ecs.ecsEndpoint))
+            defer { runtime.shutdown() }
+            let journal = runtime.journal
             guard try await journal.job(id: job) != nil else { throw ImportError.jobNotFound(job) }
             // A job that never reached ECS has no region and needs none: nothing is sent for it.
-            let region = try await journal.latestImport(jobId: job)?.region ?? context.defaultRegion ?? "cn-hangzhou"
-            let transport = try Transport()
-            defer { transport.shutdown() }
+            let region = try await journal.latestImport(jobId: job)?.region ?? runtime.settings.defaultRegion ?? "cn-hangzhou"
             // Credentials are read only if ECS is actually called: cancelling a job that never
             // reached ECS needs none.
-            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region,
-                                            credentials: { try context.credentials() }, transport: transport)
+            let ecs = try runtime.ecsClient(region: region)
             let tracker = ImportTracker(journal: journal, ecs: ecs, onEvent: { output.emit($0) })
             let outcome = try await tracker.cancel(jobId: job)
             throw output.finish(outcome, jobId: job, cancelling: true)

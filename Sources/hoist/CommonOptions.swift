@@ -5,7 +5,7 @@ import HoistCore
 /// Where OSS is and which journal to use: the options every OSS-facing command shares.
 ///
 /// Each value is taken from the flag, else the environment, else the config file, else the
-/// default (see `HoistSettings`). Credentials are never flags: command lines are visible to
+/// default (see `RuntimeSettings`). Credentials are never flags: command lines are visible to
 /// every user of the host (`ps`), so they come from the environment or systemd credentials.
 struct OSSOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Config file.", valueName: "path"))
@@ -36,8 +36,9 @@ struct OSSOptions: ParsableArguments {
     @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// endpoints other than loopback (signatures and STS tokens then cross the network unencrypted).")
     var insecureHTTP = false
 
-    /// The resolved settings, with `extra` flags from the command merged in.
-    func settings(_ extra: HoistSettings.Overrides = .init()) throws -> HoistSettings {
+    /// What the runtime is built from: these flags, with `extra` flags from the command merged
+    /// in. Resolving them against the environment and the config file is `RuntimeSettings`'s.
+    func runtimeOptions(_ extra: HoistConfig = HoistConfig(), ecsEndpoint: String? = nil) throws -> RuntimeOptions {
         var flags = extra
         flags.endpoint = endpoint
         flags.region = region
@@ -51,61 +52,14 @@ struct OSSOptions: ParsableArguments {
             }
             flags.signatureVersion = version
         }
-        do {
-            let file = try HoistConfig.load(path: config)
-            return try HoistSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment, file: file)
-        } catch {
-            throw UsageFailure(error.description)
-        }
+        return RuntimeOptions(configPath: config, flags: flags, ecsEndpoint: ecsEndpoint)
     }
 }
 
-/// What a command needs to talk to OSS and remember: the client, its transport and the journal.
-struct OSSSession {
-    let settings: HoistSettings
-    let transport: Transport
-    let client: OSSClient
-
-    init(settings: HoistSettings, transportOptions: TransportOptions = TransportOptions()) throws {
-        let credentials: Credentials
-        do {
-            credentials = try CredentialChain().resolve().credentials
-        } catch {
-            throw UsageFailure(error.description)
-        }
-        self.settings = settings
-        var options = transportOptions
-        // Keep a connection per part in flight so parts never queue inside libcurl.
-        options.maxHostConnections = max(options.maxHostConnections, settings.parallel + 2)
-        transport = try Transport(options: options)
-        let signer = OSSRequestSigner(version: settings.signatureVersion, region: settings.region)
-        client = OSSClient(endpoint: settings.endpoint, signer: signer, transport: transport,
-                           credentials: { credentials })
-    }
-
-    func shutdown() {
-        transport.shutdown()
-    }
-}
-
-extension HoistSettings {
-    /// The configured (or this user's default) state directory: the journal's and the job
-    /// locks'.
-    func resolvedStateDirectory() throws -> StateDirectory {
-        do {
-            return try StateDirectory.resolve(override: stateDirectory)
-        } catch {
-            throw GeneralFailure("cannot choose the state directory: \(error)")
-        }
-    }
-
-    /// The journal in the configured (or this user's default) state directory.
-    func openJournal() throws -> UploadJournal {
-        let directory = try resolvedStateDirectory()
-        do {
-            return try UploadJournal.open(in: directory)
-        } catch {
-            throw GeneralFailure("cannot open the journal: \(error)")
-        }
+extension HoistRuntimeError {
+    /// As an OSS command's failure: a mistake in flags, environment or config is a usage
+    /// error, anything else (state directory, journal, transport) the host's.
+    var commandFailure: any Error {
+        isUsage ? UsageFailure(description) as any Error : GeneralFailure(description)
     }
 }

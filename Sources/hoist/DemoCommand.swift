@@ -69,11 +69,17 @@ struct DemoCommand: AsyncParsableCommand {
         let localCRC = try DemoImage.write(to: image, size: imageSize)
         out.step("image", "\(image) (\(ByteCount.format(imageSize)), raw) dropped into the watch folder")
 
-        let transport = try Transport(options: { var o = TransportOptions(); o.maxHostConnections = parallel + 2; return o }())
-        defer { transport.shutdown() }
-        let client = try OSSClient(endpoint: OSSEndpoint(server.baseURL)!, credentials: credentials,
-                                   transport: transport, version: .v4, region: "cn-hangzhou")
-        let journal = try UploadJournal.open(in: StateDirectory.resolve(override: folder.path("state")).create())
+        // The demo's own settings only: no config file, no HOIST_* variables of this shell.
+        let config = folder.path("hoist.toml")
+        _ = FileManager.default.createFile(atPath: config, contents: Data())
+        let runtime = try HoistRuntime(RuntimeOptions(
+            configPath: config,
+            flags: HoistConfig(endpoint: server.baseURL, region: "cn-hangzhou", signatureVersion: .v4,
+                               partSize: ByteCount.parse(partSize)!, parallel: parallel,
+                               stateDirectory: folder.path("state")),
+            ecsEndpoint: server.baseURL, environment: [:], credentials: credentials))
+        defer { runtime.shutdown() }
+        let runner = JobRunner(runtime: runtime)
         let request = UploadRequest(sourcePath: image, location: ObjectLocation(bucket: "images", key: "builds/build-42.raw"),
                                     partSize: ByteCount.parse(partSize)!, parallel: parallel,
                                     endpoint: server.baseURL)
@@ -81,14 +87,15 @@ struct DemoCommand: AsyncParsableCommand {
         out.step("network", "\(Int(failureRate * 100))% of part uploads now fail with 500 InternalError")
 
         out.step("upload", "\(request.location), \(ByteCount.format(request.partSize)) parts, \(parallel) in flight")
-        let first = try await DemoUpload.run(request, client: client, journal: journal, stopAtHalf: true)
+        let first = try await DemoUpload.run(request, runner: runner, stopAtHalf: true)
         out.detail("stopped at \(first.partsDone) of \(first.partCount) parts, as Ctrl-C, kill -9 or a reboot would")
 
         out.step("resume", "the same upload again: the journal knows which parts are safe")
-        let second = try await DemoUpload.run(request, client: client, journal: journal, stopAtHalf: false)
+        let second = try await DemoUpload.run(request, runner: runner, stopAtHalf: false)
         guard let outcome = second.outcome else { throw GeneralFailure("the resumed upload did not finish") }
         out.detail("\(outcome.partsAlreadySafe) parts were already safe and not sent again; \(outcome.partsSent) sent now, \(outcome.retries) retries")
 
+        let client = try runtime.ossClient(runtime.settings.oss())
         let head = try await client.headObject(bucket: "images", key: request.location.key)
         let receipts = server.counters.snapshot().parts.filter { $0.status == 200 }
         let resent = receipts.count - Set(receipts.map(\.partNumber)).count
@@ -97,9 +104,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard head.crc64 == localCRC else { throw ExitCode(HoistExit.integrity) }
 
         out.step("import", "ImportImage once (its ClientToken is journaled first), then follow the task")
-        let imported = try await DemoImport.run(jobId: outcome.jobId, file: image, location: request.location,
-                                                endpoint: server.baseURL, credentials: credentials,
-                                                transport: transport, journal: journal)
+        let imported = try await DemoImport.run(request, runner: runner)
         let calls = server.ecs.counters()
         out.detail("ImportImage calls: \(calls.importImageCalls), images created: \(calls.imagesCreated)")
         if keep { out.detail("demo files kept in \(folder.root)") }

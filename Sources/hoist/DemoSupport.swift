@@ -1,8 +1,8 @@
 import Foundation
 import HoistCore
 
-/// One run of the real engine for the demo, rendered with the same reporter as `hoist upload`,
-/// optionally stopped once half the parts are safe.
+/// One run of an upload job for the demo, rendered with the same reporter as `hoist upload`,
+/// optionally stopped (cancelled, as Ctrl-C does) once half the parts are safe.
 enum DemoUpload {
     struct Result {
         var partsDone = 0
@@ -10,32 +10,53 @@ enum DemoUpload {
         var outcome: UploadOutcome?
     }
 
-    static func run(_ request: UploadRequest, client: OSSClient, journal: UploadJournal,
-                    stopAtHalf: Bool) async throws -> Result {
+    static func run(_ request: UploadRequest, runner: JobRunner, stopAtHalf: Bool) async throws -> Result {
         let reporter = UploadReporter(mode: Terminal.isTerminal(2) ? .bar : .plain, plainInterval: 1)
         let tally = PartTally()
-        let engine = ResumableUpload(client: client, journal: journal, onEvent: { event in
-            reporter.handle(event)
-            tally.record(event)
-        })
-        let upload = Task { try await engine.run(request) }
-        if stopAtHalf {
-            while !tally.reachedHalf && !tally.finished {
-                try await Task.sleep(for: .milliseconds(20))
+        let stop = StopSwitch()
+        let upload = Task {
+            try await runner.run(UploadJob(upload: request)) { event in
+                guard case .upload(let event) = event else { return }
+                reporter.handle(event)
+                tally.record(event)
+                if stopAtHalf, tally.reachedHalf { stop.pull() }
             }
-            upload.cancel()
         }
+        stop.arm { upload.cancel() }
         var result = Result()
         switch await upload.result {
         case .success(let outcome):
-            reporter.finish(outcome)
-            result.outcome = outcome
+            if let summary = outcome.upload { reporter.finish(summary) }
+            result.outcome = outcome.upload
         case .failure(let error):
             guard stopAtHalf, (error as? UploadFailure)?.category == .interrupted else { throw error }
             reporter.clear()
         }
         (result.partsDone, result.partCount) = tally.counts
         return result
+    }
+}
+
+/// Stops a task from an event handler: pulled before it is armed, it fires when armed.
+final class StopSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pulled = false
+    private var action: (@Sendable () -> Void)?
+
+    func arm(_ action: @escaping @Sendable () -> Void) {
+        let fire = lock.withLock { () -> Bool in
+            self.action = action
+            return pulled
+        }
+        if fire { action() }
+    }
+
+    func pull() {
+        let action = lock.withLock { () -> (@Sendable () -> Void)? in
+            defer { pulled = true }
+            return pulled ? nil : self.action
+        }
+        action?()
     }
 }
 
@@ -88,21 +109,22 @@ struct DemoNarration {
     func done(_ text: String) { StandardOutput.write("\n  done: \(text)\n") }
 }
 
-/// The import half of the demo: preflight, ImportImage exactly once, followed to `Available`
-/// with the same tracker `hoist import` uses, rendered as plain lines.
+/// The import half of the demo: the same job run again with an import (the upload is found
+/// verified, nothing is sent), ImportImage exactly once, followed to `Available` with the same
+/// runner `hoist upload --import` uses, rendered as plain lines.
 enum DemoImport {
-    static func run(jobId: String, file: String, location: ObjectLocation, endpoint: String, credentials: Credentials,
-                    transport: Transport, journal: UploadJournal) async throws -> ImportOutcome {
+    static func run(_ upload: UploadRequest, runner: JobRunner) async throws -> ImportOutcome? {
         let parameters = ImportParameters(imageName: "build-42", description: "imported by hoist demo",
                                           platform: "Ubuntu", osType: "linux", architecture: "x86_64")
         let prepared = try ImportPreflight(defaultRegion: "cn-hangzhou")
-            .prepare(parameters, object: location, sourceFile: file)
-        let ecs = ECSClient(configuration: .init(regionId: "cn-hangzhou", endpoint: ECSEndpoint(url: endpoint)),
-                            credentials: credentials, transport: transport)
+            .prepare(parameters, object: upload.location, sourceFile: upload.sourcePath)
         let printer = ImportPrinter()
         let settings = ImportTracker.Settings(poll: ImportPollSchedule(initial: .seconds(1), factor: 1, maximum: .seconds(1)))
-        let tracker = ImportTracker(journal: journal, ecs: ecs, settings: settings, onEvent: { printer.show($0) })
-        return try await tracker.run(jobId: jobId, request: prepared.request, wait: true)
+        let job = UploadJob(upload: upload, importImage: prepared.request,
+                            options: JobRunOptions(followImport: true, importSettings: settings))
+        return try await runner.run(job) { event in
+            if case .import(let event) = event { printer.show(event) }
+        }.imported
     }
 }
 

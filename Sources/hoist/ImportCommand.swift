@@ -92,12 +92,13 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             let location: ObjectLocation
             do { location = try ObjectLocation(parsingObject: object) } catch { throw ImportError.usage(error.description) }
-            let context = try ImportContext(journalOptions)
-            let layers = try image.layers(config: context.importConfig, region: region)
+            let settings = try RuntimeSettings.load(journalOptions.runtimeOptions(endpoint: ossEndpoint,
+                                                                                  ecsEndpoint: ecs.ecsEndpoint))
+            let layers = try image.layers(config: settings.importConfig, region: region)
             let sourcePath = sourceFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let prepared: ImportPreflight.Prepared
             do {
-                prepared = try ImportPreflight(defaultRegion: context.defaultRegion)
+                prepared = try ImportPreflight(defaultRegion: settings.defaultRegion)
                     .prepare(layers.merged, object: location, sourceFile: sourcePath)
             } catch {
                 throw layers.locating(error)
@@ -105,29 +106,16 @@ struct ImportCommand: AsyncParsableCommand {
             if let sourcePath, let inspection = prepared.inspection {
                 output.emit(.inspected(path: sourcePath, inspection: inspection))
             }
-            let region = prepared.request.regionId
-            let credentials = try context.credentials()
-            let journal = try context.openJournal()
-            let transport = try Transport()
-            defer { transport.shutdown() }
-            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region, credentials: { credentials },
-                                            transport: transport)
-            let settings = try context.ossSettings(endpointFlag: ossEndpoint, region: region)
-            let oss = skipObjectCheck ? nil : context.ossClient(settings, credentials: credentials, transport: transport)
-
-            let source = try sourcePath.map(Self.identity)
-            let (job, _) = try await ImportJobLocator(journal: journal).job(
-                object: location, sourcePath: sourcePath, source: source, imageName: prepared.request.imageName ?? "",
-                endpoint: settings.endpoint.url(bucket: nil, key: nil))
-            // The same lock `hoist upload` takes for this job: one runner per job, host-wide.
-            let lock = try await JobLock.acquire(JobLockKey(job: job), in: context.stateDirectory())
-            defer { lock.release() }
-            let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
-                                        onEvent: { output.emit($0) })
-            try await tracker.markUploaded(jobId: job.id, sourceFile: sourcePath, expectedSize: source?.size)
-            try await tracker.checkImageName(prepared.request)
-            let outcome = try await tracker.run(jobId: job.id, request: prepared.request, wait: follow.wait)
-            throw output.finish(outcome, jobId: job.id)
+            let runtime = try HoistRuntime(settings)
+            defer { runtime.shutdown() }
+            let job = ObjectImportJob(object: location, sourcePath: sourcePath, importImage: prepared.request,
+                                      checkObject: !skipObjectCheck,
+                                      options: JobRunOptions(followImport: follow.wait, importSettings: follow.settings()))
+            let outcome = try await JobRunner(runtime: runtime).run(job) { event in
+                if case .import(let event) = event { output.emit(event) }
+            }
+            guard let imported = outcome.imported else { throw output.fail(ImportError.jobNotFound(outcome.jobId)) }
+            throw output.finish(imported, jobId: outcome.jobId)
         } catch let exit as ExitCode {
             throw exit
         } catch let error as JobLockError {
@@ -136,9 +124,5 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             throw output.fail(error)
         }
-    }
-
-    static func identity(_ path: String) throws(ImportError) -> SourceIdentity {
-        do { return try SourceIdentity(path: path) } catch { throw .usage(String(describing: error)) }
     }
 }

@@ -100,6 +100,14 @@ struct JournalOptions: ParsableArguments {
 
     @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// OSS and ECS endpoints other than loopback (config [oss] insecure-http).")
     var insecureHTTP = false
+
+    /// What the runtime is built from, with the command's own endpoint flags.
+    func runtimeOptions(endpoint: String? = nil, ecsEndpoint: String? = nil) -> RuntimeOptions {
+        RuntimeOptions(configPath: config,
+                       flags: HoistConfig(endpoint: endpoint, stateDirectory: stateDirectory,
+                                          insecureHTTP: insecureHTTP ? true : nil),
+                       ecsEndpoint: ecsEndpoint)
+    }
 }
 
 /// How to follow an import (`--json` belongs to each command, since `hoist upload` has its own).

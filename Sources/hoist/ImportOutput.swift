@@ -126,6 +126,9 @@ final class ImportOutput: @unchecked Sendable {
         case let e as ImportError:
             exit = ImportExit(e)
             message = e.description
+        case let e as HoistRuntimeError:
+            exit = e.isUsage ? .invalid : .failure
+            message = e.description
         case let e as StateDirectoryError:
             exit = .failure
             message = e.description

@@ -46,23 +46,19 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         let output = ImportOutput(json: json)
         do {
-            let context = try ImportContext(journalOptions)
-            let journal = try context.openJournal()
+            let runtime = try HoistRuntime(journalOptions.runtimeOptions(endpoint: ossEndpoint, ecsEndpoint: ecs.ecsEndpoint))
+            defer { runtime.shutdown() }
+            let journal = runtime.journal
             guard let record = try await journal.job(id: job) else { throw ImportError.jobNotFound(job) }
             guard let region = try await journal.latestImport(jobId: job)?.region else {
                 throw ImportError.wrongState(jobId: job, state: record.state,
                                              hint: "it stopped before its import; run the upload again to resume it")
             }
-            let credentials = try context.credentials()
-            let transport = try Transport()
-            defer { transport.shutdown() }
-            let ecs = try context.ecsClient(flag: ecs.ecsEndpoint, region: region, credentials: { credentials },
-                                            transport: transport)
+            _ = try runtime.credentials()
+            let ecs = try runtime.ecsClient(region: region)
             var oss: OSSClient?
             if !skipObjectCheck {
-                let settings = try context.ossSettings(endpointFlag: ossEndpoint, region: region,
-                                                       fallbackEndpoint: record.endpoint)
-                oss = context.ossClient(settings, credentials: credentials, transport: transport)
+                oss = try runtime.ossClient(runtime.settings.oss(region: region, fallbackEndpoint: record.endpoint))
             }
             let tracker = ImportTracker(journal: journal, ecs: ecs, oss: oss, settings: follow.settings(),
                                         onEvent: { output.emit($0) })

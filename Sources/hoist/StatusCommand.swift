@@ -18,15 +18,14 @@ struct StatusCommand: AsyncParsableCommand {
     var stateDirectory: String?
 
     func run() async throws {
-        let journal: UploadJournal
+        let runtime: HoistRuntime
         do {
-            let file = try HoistConfig.load(path: config)
-            let override = stateDirectory ?? ProcessInfo.processInfo.environment["HOIST_STATE_DIRECTORY"]
-                ?? file.stateDirectory
-            journal = try UploadJournal.open(in: StateDirectory.resolve(override: override))
+            runtime = try HoistRuntime(RuntimeOptions(configPath: config, flags: HoistConfig(stateDirectory: stateDirectory)))
         } catch {
-            throw exitWithMessage("cannot open the journal: \(error)", code: HoistExit.usage)
+            throw exitWithMessage(error.description, code: HoistExit.usage)
         }
+        defer { runtime.shutdown() }
+        let journal = runtime.journal
         var rows: [[String: Any]] = []
         var lines: [String] = []
         for job in try await journal.jobs() {

@@ -87,40 +87,49 @@ struct UploadCommand: AsyncParsableCommand {
         let mode: UploadReporter.Mode = json ? .json : (Terminal.isTerminal(2) ? .bar : .plain)
         let reporter = UploadReporter(mode: mode, plainInterval: progressInterval)
         let importOutput = ImportOutput(json: json, code: UploadImportExit.code)
-        let request: UploadRequest
-        let session: OSSSession
-        let journal: UploadJournal
-        let settings: HoistSettings
-        let stateDirectory: StateDirectory
-        var chain: UploadImportChain?
+        let runtime: HoistRuntime
+        let job: UploadJob
         do {
-            settings = try oss.settings(.init(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
-                                              giveUpAfter: giveUpAfter.flatMap(DurationText.parse)))
+            let options = try oss.runtimeOptions(
+                HoistConfig(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
+                            giveUpAfter: giveUpAfter.flatMap(DurationText.parse)),
+                ecsEndpoint: importOptions.ecs.ecsEndpoint)
+            let settings: RuntimeSettings
+            let ossSettings: HoistSettings
+            do {
+                settings = try RuntimeSettings.load(options)
+                ossSettings = try settings.oss()
+            } catch {
+                throw error.commandFailure
+            }
             let location = try destination.map { text throws -> ObjectLocation in
                 do { return try ObjectLocation(parsing: text) } catch { throw UsageFailure(String(describing: error)) }
             }
             let path = Self.absolutePath(file)
             var limits = PartPlan.Limits.oss
             if let minimum = minPartSize.flatMap(ByteCount.parse) { limits.minimumPartSize = minimum }
+            let request: UploadRequest
             do {
-                request = UploadRequest(sourcePath: path, location: try settings.destination(forFile: path, given: location),
-                                        partSize: settings.partSize, parallel: settings.parallel, limits: limits,
-                                        endpoint: settings.endpoint.url(bucket: nil, key: nil), verifyLocal: verifyLocal)
+                request = UploadRequest(sourcePath: path, location: try ossSettings.destination(forFile: path, given: location),
+                                        partSize: ossSettings.partSize, parallel: ossSettings.parallel, limits: limits,
+                                        endpoint: ossSettings.endpoint.url(bucket: nil, key: nil), verifyLocal: verifyLocal)
             } catch {
                 throw UsageFailure(String(describing: error))
             }
-            if importOptions.importImage {
-                // Before any byte goes out: a bad manifest or image must not cost an upload.
-                do {
-                    chain = try UploadImportChain(options: importOptions, file: path, location: request.location,
-                                                  settings: settings, configPath: oss.config, output: importOutput)
-                } catch {
-                    throw importOutput.fail(error)
-                }
+            let importImage = try importOptions.importImage
+                ? importOptions.prepare(file: path, location: request.location, settings: settings, oss: ossSettings,
+                                        output: importOutput)
+                : nil
+            do {
+                runtime = try HoistRuntime(settings)
+                _ = try runtime.credentials()
+            } catch {
+                throw error.commandFailure
             }
-            session = try OSSSession(settings: settings)
-            stateDirectory = try settings.resolvedStateDirectory()
-            journal = try settings.openJournal()
+            job = UploadJob(upload: request, importImage: importImage,
+                            options: JobRunOptions(waitForLock: waitForLock, followImport: importOptions.follow.wait,
+                                                   importSettings: importOptions.follow.settings(),
+                                                   giveUpAfter: ossSettings.giveUpAfter))
         } catch let failure as UsageFailure {
             reporter.fail(failure.description, category: "usage", exitCode: HoistExit.usage)
             throw ExitCode(HoistExit.usage)
@@ -128,33 +137,29 @@ struct UploadCommand: AsyncParsableCommand {
             reporter.fail(failure.description, category: "other", exitCode: HoistExit.failure)
             throw ExitCode(HoistExit.failure)
         }
-        defer { session.shutdown() }
+        defer { runtime.shutdown() }
 
-        let policy = RetryPolicy(giveUpAfter: settings.giveUpAfter)
-        let engine = ResumableUpload(client: session.client, journal: journal, policy: policy,
-                                     onEvent: { reporter.handle($0) })
-        let lockKey = JobLockKey(sourcePath: request.sourcePath, bucket: request.location.bucket,
-                                 key: request.location.key)
-        let work = Task { [waitForLock] () async throws -> ExitCode? in
-            // One runner per job, host-wide, for both phases: taken before the journal is read.
-            let lock = try await JobLock.acquire(lockKey, in: stateDirectory, wait: waitForLock) { holder in
+        let runner = JobRunner(runtime: runtime)
+        let work = Task { try await runner.run(job) { event in
+            switch event {
+            case .waitingForLock(_, let holder):
                 StandardError.write("hoist: waiting for "
                     + (holder.map { "hoist process \($0.pid) (running this job since \($0.sinceText))" } ?? "another hoist process")
                     + " to finish\n")
+            case .upload(let event): reporter.handle(event)
+            case .uploaded(let summary): reporter.finish(summary)
+            case .import(let event): importOutput.emit(event)
+            case .finished: break
             }
-            defer { lock.release() }
-            try await chain?.preflight(journal: journal, file: request.sourcePath, location: request.location,
-                                       transport: session.transport)
-            let summary = try await engine.run(request)
-            reporter.finish(summary)
-            // One job ties both phases: the import continues the job the upload verified.
-            return try await chain?.run(jobId: summary.jobId, transport: session.transport, journal: journal)
-        }
+        } }
         let trap = SignalTrap { _ in work.cancel() }
         let result = await work.result
         switch result {
-        case .success(let exit):
-            if let exit, exit.rawValue != 0 { throw exit }
+        case .success(let outcome):
+            if let imported = outcome.imported {
+                let exit = importOutput.finish(imported, jobId: outcome.jobId)
+                if exit.rawValue != 0 { throw exit }
+            }
         case .failure(let failure as JobLockError):
             let code: Int32
             switch failure {

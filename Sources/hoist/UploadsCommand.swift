@@ -27,6 +27,23 @@ struct UploadsCommand: AsyncParsableCommand {
         return (bucket, settings.prefix)
     }
 
+    /// The runtime, its OSS client and the resolved OSS settings.
+    static func open(_ options: OSSOptions) throws -> (HoistRuntime, OSSClient, HoistSettings) {
+        do {
+            let settings = try RuntimeSettings.load(options.runtimeOptions())
+            let oss = try settings.oss()
+            let runtime = try HoistRuntime(settings)
+            do {
+                return (runtime, try runtime.ossClient(oss), oss)
+            } catch {
+                runtime.shutdown()
+                throw error
+            }
+        } catch let error as HoistRuntimeError {
+            throw error.commandFailure
+        }
+    }
+
     static func listing(_ client: OSSClient, bucket: String, prefix: String, olderThan: Double?) async throws -> [OSSUploadInfo] {
         let all = try await client.listMultipartUploads(bucket: bucket, prefix: prefix)
         guard let olderThan else { return all }
@@ -81,11 +98,10 @@ struct UploadsCommand: AsyncParsableCommand {
                     guard let seconds = DurationText.parse(text) else { throw UsageFailure("--older-than \(text) is not a duration like 7d") }
                     return seconds
                 }
-                let settings = try oss.settings()
+                let (runtime, client, settings) = try UploadsCommand.open(oss)
+                defer { runtime.shutdown() }
                 let scope = try UploadsCommand.scope(location, settings: settings)
-                let session = try OSSSession(settings: settings)
-                defer { session.shutdown() }
-                let uploads = try await UploadsCommand.listing(session.client, bucket: scope.bucket, prefix: scope.prefix,
+                let uploads = try await UploadsCommand.listing(client, bucket: scope.bucket, prefix: scope.prefix,
                                                                olderThan: age)
                 for upload in uploads {
                     if json {
@@ -141,14 +157,11 @@ struct UploadsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await UploadsCommand.guarded {
-                let settings = try oss.settings()
+                let (runtime, client, settings) = try UploadsCommand.open(oss)
+                defer { runtime.shutdown() }
                 let scope = try UploadsCommand.scope(location, settings: settings)
-                let session = try OSSSession(settings: settings)
-                defer { session.shutdown() }
-                let journal = try settings.openJournal()
-                let sweep = OrphanSweep(client: session.client, journal: journal,
-                                        stateDirectory: try settings.resolvedStateDirectory())
-                let listed = try await UploadsCommand.listing(session.client, bucket: scope.bucket, prefix: scope.prefix,
+                let sweep = OrphanSweep(client: client, journal: runtime.journal, stateDirectory: runtime.stateDirectory)
+                let listed = try await UploadsCommand.listing(client, bucket: scope.bucket, prefix: scope.prefix,
                                                               olderThan: nil)
                 let targets: [OSSUploadInfo]
                 if let uploadId {

@@ -15,8 +15,6 @@ public struct HoistSettings: Sendable, Equatable {
     public var parallel: Int
     /// nil: wait for a lost network for ever.
     public var giveUpAfter: Double?
-    /// nil: the default state directory for this user.
-    public var stateDirectory: String?
     /// Plain `http://` to hosts other than loopback was allowed (flag or config); the ECS
     /// endpoint follows the same rule.
     public var insecureHTTP: Bool = false
@@ -73,7 +71,6 @@ public struct HoistSettings: Sendable, Equatable {
             endpoint: endpoint, region: region, bucket: flags.bucket ?? env("HOIST_BUCKET") ?? file.bucket,
             prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel,
             giveUpAfter: flags.giveUpAfter ?? file.giveUpAfter,
-            stateDirectory: flags.stateDirectory ?? env("HOIST_STATE_DIRECTORY") ?? file.stateDirectory,
             insecureHTTP: insecureHTTP)
     }
 

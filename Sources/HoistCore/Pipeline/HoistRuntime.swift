@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+
+/// Everything a job needs that is built once per process: the resolved settings, the journal,
+/// one HTTP transport, the process's `NetworkHealth`, the credentials and the clients made from
+/// them, and the job locks. `hoist upload`, `hoist import`, `hoist demo` and the agent all set up
+/// through this one type, so they agree on the state directory, the endpoints and the
+/// precedence of flags, environment and config file.
+///
+/// Several jobs may run on one runtime at once (`JobRunner`): they share the transport (its
+/// connection pool), the journal (one SQLite pool, compare-and-set writes) and the network
+/// view (one outage, one probe, every waiting part woken together).
+///
+/// Invariants: the journal and the transport exist from `init` until `shutdown()`, which is
+/// idempotent and the only place either is closed; credentials are read at most once, on
+/// first use, so a command that never calls OSS or ECS never needs them.
+public final class HoistRuntime: Sendable {
+    public let settings: RuntimeSettings
+    public let journal: UploadJournal
+    public let transport: Transport
+    private let credentialCache = Mutex<Credentials?>(nil)
+    private let isShutDown = Mutex(false)
+
+    /// Opens the journal (creating the state directory, mode 0700) and starts the transport.
+    public init(_ settings: RuntimeSettings) throws(HoistRuntimeError) {
+        self.settings = settings
+        let directory = settings.stateDirectory
+        do {
+            try directory.create()
+        } catch {
+            throw .stateDirectory(error)
+        }
+        do {
+            journal = try UploadJournal.open(in: directory)
+        } catch {
+            throw .journal(path: directory.journalPath, reason: String(describing: error))
+        }
+        var options = TransportOptions()
+        // A connection per part in flight, so parts never queue inside libcurl.
+        options.maxHostConnections = max(options.maxHostConnections, settings.parallel + 2)
+        do {
+            transport = try Transport(options: options)
+        } catch let error as TransportError {
+            throw .transport(error)
+        } catch {
+            throw .transport(TransportError(kind: .other, message: String(describing: error)))
+        }
+    }
+
+    /// Resolves `options` and opens the runtime.
+    public convenience init(_ options: RuntimeOptions) throws(HoistRuntimeError) {
+        try self.init(RuntimeSettings.load(options))
+    }
+
+    public var stateDirectory: StateDirectory { settings.stateDirectory }
+    public var health: NetworkHealth { settings.options.health }
+
+    /// Closes the transport and the journal. Idempotent; jobs still running fail with
+    /// transport errors, so stop them first.
+    public func shutdown() {
+        let first = isShutDown.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        transport.shutdown()
+        try? journal.close()
+    }
+
+    /// The credentials, read on first use and kept for the runtime's life.
+    public func credentials() throws(HoistRuntimeError) -> Credentials {
+        if let known = credentialCache.withLock({ $0 }) { return known }
+        let read = try settings.credentials()
+        credentialCache.withLock { $0 = read }
+        return read
+    }
+
+    /// An OSS client for `oss` (endpoint, signature version, region) on the shared transport.
+    public func ossClient(_ oss: HoistSettings) throws(HoistRuntimeError) -> OSSClient {
+        let credentials = try credentials()
+        return OSSClient(endpoint: oss.endpoint, signer: OSSRequestSigner(version: oss.signatureVersion, region: oss.region),
+                         transport: transport, credentials: { credentials })
+    }
+
+    /// An ECS client for `region` on the shared transport. The endpoint is checked now; the
+    /// credentials are read when the first request is signed, so a command that turns out to
+    /// need no ECS call needs no credentials.
+    public func ecsClient(region: String) throws(HoistRuntimeError) -> ECSClient {
+        let endpoint = try settings.ecsEndpoint(region: region)
+        return ECSClient(configuration: .init(regionId: region, endpoint: endpoint),
+                         credentials: { [self] in try credentials() }, transport: transport)
+    }
+
+    /// The lock of one job, in this runtime's state directory (see `JobLock`).
+    public func lock(_ key: JobLockKey, wait: Bool,
+                     onWait: @Sendable (JobLockHolder?) -> Void = { _ in }) async throws(JobLockError) -> JobLock {
+        try await JobLock.acquire(key, in: stateDirectory, wait: wait, onWait: onWait)
+    }
+}

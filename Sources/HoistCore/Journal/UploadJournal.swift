@@ -47,6 +47,13 @@ public struct UploadJournal: Sendable {
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
             guard mode == "wal" else { throw JournalError.notDurable("journal_mode is \(mode ?? "unknown"), not wal") }
         }
+        // SQLite reads only the pages a query needs, so a truncated file can go unnoticed until
+        // a later read, after this run has already decided what is safe. A quick check at open
+        // (milliseconds: the journal is small) finds the damage before anything is trusted.
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard problems == ["ok"] else {
+            throw JournalStorageError(path: path, kind: .damaged, detail: problems.prefix(3).joined(separator: "; "))
+        }
         let migrator = JournalSchema.migrator
         if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
             throw JournalError.writtenByNewerVersion(path: path)
@@ -80,7 +87,11 @@ public struct UploadJournal: Sendable {
 
     /// Closes the database connections. Further calls fail. Dropping the last copy of the
     /// journal also closes it; this is for callers that want errors reported.
+    ///
+    /// The WAL is folded into the database file first, so a closed journal is one
+    /// self-contained file (what an operator copies or inspects is what the journal holds).
     public func close() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         try pool.close()
     }
 

@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the whole pipeline against the built-in emulator (nothing leaves this machine).",
         discussion: """
         Starts the OSS emulator on loopback with signature checks on, generates a disk image in a \
-        watch folder, and uploads it with the real engine: parallel parts, the durable journal and \
+        build folder, and uploads it with the real engine: parallel parts, the durable journal and \
         CRC-64 checks. To show what the journal is for, the network is made unreliable (a share \
         of part uploads fail with 500 and are retried on their own) and the upload is stopped \
         halfway, then resumed: parts already safe are not sent again. The object's CRC-64 is \
@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = try DemoFolder.make()
         defer { if !keep { folder.remove() } }
         let out = DemoNarration()
-        out.title("hoist demo: a disk image from a watch folder to an ECS custom image (all on loopback)")
+        out.title("hoist demo: a disk image from a build folder to an ECS custom image (all on loopback)")
 
         let credentials = Credentials(accessKeyId: "LTAIdemoAccessKeyId", accessKeySecret: "demo-secret-never-printed")
         var emulator = EmulatorConfig(
@@ -64,10 +64,10 @@ struct DemoCommand: AsyncParsableCommand {
         defer { Task { try? await server.shutdown() } }
         out.step("emulator", "OSS and ECS on \(server.baseURL), bucket \"images\", signatures checked")
 
-        let image = folder.path("incoming/build-42.raw")
+        let image = folder.path("build/build-42.raw")
         let imageSize = ByteCount.parse(size)!
         let localCRC = try DemoImage.write(to: image, size: imageSize)
-        out.step("image", "\(image) (\(ByteCount.format(imageSize)), raw) dropped into the watch folder")
+        out.step("image", "\(image) (\(ByteCount.format(imageSize)), raw) generated as a build would leave it")
 
         // The demo's own settings only: no config file, no HOIST_* variables of this shell.
         let config = folder.path("hoist.toml")

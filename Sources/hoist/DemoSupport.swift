@@ -89,7 +89,7 @@ struct DemoFolder {
 
     static func make() throws -> DemoFolder {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hoist-demo-\(UUID().uuidString.prefix(8))").path
-        for sub in ["incoming", "state", "emulator"] {
+        for sub in ["build", "state", "emulator"] {
             try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
         }
         return DemoFolder(root: root)

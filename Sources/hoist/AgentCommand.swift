@@ -115,7 +115,7 @@ struct AgentCommand: AsyncParsableCommand {
         if let address = service.settings.metricsAddress {
             do {
                 endpoint = try await MetricsEndpoint.start(address, metrics: service.metrics)
-                StandardError.write("hoist agent: metrics at http://\(address)/metrics\n")
+                StandardError.write("hoist agent: metrics at http://\(endpoint?.address ?? address)/metrics\n")
             } catch {
                 StandardError.write("hoist agent: cannot serve metrics at \(address): \(error)\n")
                 throw ExitCode(HoistExit.failure)

@@ -14,9 +14,9 @@ import Synchronization
 ///   resumed first (`JobRunner.resume`), so parts already safe are not sent again;
 /// - `READY=1` once the journal is open (the runtime exists) and the start-up scan is done;
 ///   `WATCHDOG=1` at half of `WATCHDOG_USEC` when set;
-/// - cancelling `run()` stops taking files, cancels the running jobs (the engine leaves the
-///   journal consistent and the image where it is, so the next start resumes it), sends
-///   `STOPPING=1` and returns.
+/// - cancelling `run()` stops taking files, sends `STOPPING=1` (with `EXTEND_TIMEOUT_USEC=`),
+///   cancels the running jobs (the engine leaves the journal consistent and the image where it
+///   is, so the next start resumes it) and returns once they have stopped.
 public final class AgentService: Sendable {
     public let settings: AgentSettings
     public let runtime: HoistRuntime
@@ -33,6 +33,8 @@ public final class AgentService: Sendable {
     private let claimed = Mutex(Set<String>())
 
     public static let defaultRetryDelay: Duration = .seconds(30)
+    /// The extra stop time asked of the service manager (`EXTEND_TIMEOUT_USEC=`).
+    static let stopAllowance: Duration = .seconds(30)
 
     public init(settings: AgentSettings, runtime: HoistRuntime, metrics: AgentMetrics = AgentMetrics(),
                 notifier: SystemdNotifier = SystemdNotifier(), retryDelay: Duration = AgentService.defaultRetryDelay,
@@ -100,6 +102,8 @@ public final class AgentService: Sendable {
             }
             onEvent(.stopping)
             notifier.stopping(status: "stopping; running jobs resume at the next start")
+            // Running parts finish or stop and the journal is written; ask for the time that takes.
+            notifier.extendTimeout(by: Self.stopAllowance)
             scanner.stop()
             group.cancelAll()
         }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HoistCore
 import HoistEmulator
 import Testing
@@ -114,6 +117,7 @@ import Glibc
             #expect(seen.contains("READY=1") && seen.contains("WATCHDOG=1"), "\(seen)")
             #expect(seen.contains { $0.hasPrefix("STATUS=") }, "\(seen)")
             #expect(seen.contains("STOPPING=1"), "\(seen)")
+            #expect(seen.contains { $0.hasPrefix("EXTEND_TIMEOUT_USEC=") }, "\(seen)")
         }
     }
 
@@ -158,5 +162,32 @@ import Glibc
             #expect(!s.exists(s.failed + "/held.qcow2.error"))
             #expect(s.server.ecs.images().map(\.imageName) == ["held"])
         }
+    }
+
+    /// `--metrics-address` serves the Prometheus text; after one job it counts the bytes sent and
+    /// the job as available.
+    @Test func metricsAreServedOnLoopback() async throws {
+        try await withAgentScenario { s in
+            let agent = try s.base.start(s.arguments + ["--metrics-address", "127.0.0.1:0"])
+            try s.drop(try s.imports.qcow2("seen.qcow2"), manifest: "image-name = \"seen\"\n")
+            try await waitUntil("done/seen.qcow2.result.json", timeout: 120) {
+                s.exists(s.done + "/seen.qcow2.result.json") || !agent.isRunning
+            }
+            let line = try #require(agent.stderr.split(separator: "\n").first { $0.contains("metrics at http://") })
+            let url = try #require(URL(string: String(line[line.range(of: "http://")!.lowerBound...])))
+            let text = try await Self.fetch(url)
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0, "\(run.output)")
+            let size = try #require(try s.result("seen.qcow2")["size"] as? NSNumber).int64Value
+            let sent = text.split(separator: "\n").first { $0.hasPrefix("hoist_upload_bytes_total ") }
+            #expect(sent.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int64($0) >= size } == true,
+                    "\(text)")
+            #expect(text.contains("hoist_jobs{state=\"available\"} 1"), "\(text)")
+        }
+    }
+
+    static func fetch(_ url: URL) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: url)
+        return String(decoding: data, as: UTF8.self)
     }
 }

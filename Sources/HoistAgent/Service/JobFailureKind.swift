@@ -29,8 +29,15 @@ enum JobFailureKind: Equatable {
             default: return .permanent(failure.description)
             }
         case let failure as ImportError:
-            if case .unreachable = failure { return .transient(failure.description) }
-            return .permanent(failure.description)
+            switch failure {
+            case .unreachable: return .transient(failure.description)
+            case .refused(let ecs) where ecs.isRetryable: return .transient(failure.description)
+            default: return .permanent(failure.description)
+            }
+        case let failure as ECSError where failure.isRetryable:
+            return .transient(failure.operatorMessage)
+        case let failure as TransportError where failure.isRetryable:
+            return .transient(failure.description)
         case let failure as HoistRuntimeError:
             if case .transport = failure { return .transient(failure.description) }
             return .permanent(failure.description)

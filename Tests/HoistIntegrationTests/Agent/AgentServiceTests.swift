@@ -164,6 +164,24 @@ import Glibc
         }
     }
 
+    /// OSS throttling (503 SlowDown) on several parts is waited out: the image still ends in
+    /// done/, nothing in failed/.
+    @Test func throttlingIsNotAFailure() async throws {
+        let faults = FaultSettings(errors: [ErrorFault.slowDown(operation: "UploadPart", count: 3, delay: 10)])
+        try await withAgentScenario(faults: faults) { s in
+            let agent = try s.startAgent()
+            try s.drop(try s.imports.raw("slow.raw", size: 8 * UInt64(s.base.partSize)), manifest: "image-name = \"slow\"\n")
+            try await waitUntil("done/slow.raw.result.json", timeout: 120) {
+                s.exists(s.done + "/slow.raw.result.json") || s.exists(s.failed + "/slow.raw.error") || !agent.isRunning
+            }
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0, "\(run.output)")
+            #expect(s.exists(s.done + "/slow.raw.result.json"), "\(run.stderr)")
+            #expect(run.stderr.contains("retrying"), "\(run.stderr)")
+            #expect(try await s.base.objectMatches(s.done + "/slow.raw", key: "slow.raw"))
+        }
+    }
+
     /// `--metrics-address` serves the Prometheus text; after one job it counts the bytes sent and
     /// the job as available.
     @Test func metricsAreServedOnLoopback() async throws {

@@ -63,9 +63,9 @@ struct AgentScenario {
 }
 
 /// Runs `body` with an emulator, a watch folder and quick imports, and always closes them.
-func withAgentScenario(faults: FaultSettings = FaultSettings(), _ body: (AgentScenario) async throws -> Void)
-    async throws {
-    try await withImportScenario(importSeconds: 0.3, faults: faults) { imports in
+func withAgentScenario(importSeconds: Double = 0.3, faults: FaultSettings = FaultSettings(),
+                       _ body: (AgentScenario) async throws -> Void) async throws {
+    try await withImportScenario(importSeconds: importSeconds, faults: faults) { imports in
         try await body(try AgentScenario(imports))
     }
 }

@@ -102,6 +102,35 @@ import Glibc
         }
     }
 
+    /// `kill -9` while the import runs in ECS: the restarted agent follows the same import (its
+    /// journaled ClientToken) to Available; ECS saw exactly one ImportImage. The emulated import
+    /// takes 15 s, a wide margin for the kill to land while it runs.
+    @Test func killMidImportThenRestartFollowsTheSameImport() async throws {
+        try await withAgentScenario(importSeconds: 15) { s in
+            let agent = try s.startAgent()
+            try s.drop(try s.imports.qcow2("once.qcow2"), manifest: "image-name = \"once\"\n")
+            try await waitUntil("the import to be submitted", timeout: 120) {
+                agent.stderr.contains("import submitted") || !agent.isRunning
+            }
+            agent.signal(SIGKILL)
+            let killed = await agent.wait(timeout: 60)
+            #expect(killed.signalled, "\(killed.output)")
+            #expect(!s.exists(s.done + "/once.qcow2.result.json"))
+
+            let restarted = try s.startAgent()
+            try await waitUntil("done/once.qcow2.result.json", timeout: 120) {
+                s.exists(s.done + "/once.qcow2.result.json") || !restarted.isRunning
+            }
+            let run = await s.stop(restarted)
+            #expect(run.exitCode == 0, "\(run.output)")
+            #expect(run.stderr.contains("resuming unfinished job"), "\(run.stderr)")
+            #expect(s.imports.requests["ImportImage"] == 1, "\(s.imports.requests)")
+            let images = s.server.ecs.images()
+            #expect(images.count == 1)
+            #expect(try s.result("once.qcow2")["imageId"] as? String == images.first?.imageId)
+        }
+    }
+
     @Test func theNotifyProtocolIsSpoken() async throws {
         try await withAgentScenario { s in
             let listener = try NotifyListener(directory: s.base.directory)

@@ -66,6 +66,7 @@ let package = Package(
             name: "hoist",
             dependencies: [
                 "HoistCore",
+                "HoistAgent",
                 "HoistEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

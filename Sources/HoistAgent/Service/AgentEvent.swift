@@ -1,0 +1,70 @@
+import Foundation
+import HoistCore
+
+/// What the agent reports as it works, one readable line each (`hoist agent` prints them on
+/// stderr, where journalctl collects them). Progress is not an event: it goes to the status
+/// line and the metrics, so the log stays one line per thing that happened.
+public enum AgentEvent: Sendable, CustomStringConvertible {
+    case watching([String])
+    case ready
+    case taken(file: String)
+    case resuming(file: String, jobId: String)
+    /// A notable step of a running job (started, network down, import submitted…).
+    case step(file: String, String)
+    case done(file: String, result: String)
+    case failed(file: String, error: String, summary: String)
+    /// Not a failure: the job is tried again after `delay`.
+    case retryLater(file: String, reason: String, delay: Duration)
+    case stopping
+    case problem(String)
+
+    public var description: String {
+        switch self {
+        case .watching(let folders): "watching \(folders.joined(separator: ", "))"
+        case .ready: "ready: journal open, start-up scan done"
+        case .taken(let file): "\(file): taken"
+        case .resuming(let file, let jobId): "\(file): resuming unfinished job \(jobId)"
+        case .step(let file, let text): "\(file): \(text)"
+        case .done(let file, let result): "\(file): done, result in \(result)"
+        case .failed(let file, let error, let summary): "\(file): FAILED: \(summary) (see \(error))"
+        case .retryLater(let file, let reason, let delay):
+            "\(file): \(reason); trying again in \(delay.components.seconds) s"
+        case .stopping: "stopping: no new files are taken; running jobs stop where they can resume"
+        case .problem(let text): "problem: \(text)"
+        }
+    }
+
+    /// The line for a job event worth a log line, or nil (progress, parts).
+    static func line(for event: JobEvent) -> String? {
+        switch event {
+        case .waitingForLock: "waiting for the job's lock"
+        case .upload(let event):
+            switch event {
+            case .started: "upload started"
+            case .initiated(let id): "multipart upload \(id) initiated"
+            case .adoptedUpload(let id, let kept): "continuing upload \(id) (\(kept) parts already safe)"
+            case .networkDown: "network down; waiting for it"
+            case .networkBack(let seconds): "network back after \(Int(seconds)) s"
+            case .sourceChanged(let reason): "source changed: \(reason)"
+            case .verified(let crc): "object verified (CRC-64 \(crc))"
+            case .alreadyUploaded: "object already uploaded"
+            case .retrying(let notice): "retrying: \(notice)"
+            default: nil
+            }
+        case .uploaded: nil
+        case .import(let event):
+            switch event {
+            case .submitted(_, let taskId, let imageId): "import submitted (task \(taskId), image \(imageId))"
+            case .adopted(_, let imageId, _, let status): "import found in ECS (image \(imageId), \(status))"
+            case .resumed(_, _, let imageId): "following import" + (imageId.map { " of image \($0)" } ?? "")
+            case .retrying(let operation, let attempt, _, let reason): "\(operation) retry \(attempt): \(reason)"
+            case .warning(let text): "warning: \(text)"
+            case .available(_, let imageId): "image \(imageId) available"
+            case .failed(_, let reason): "import failed: \(reason)"
+            case .cancelled: "import cancelled"
+            default: nil
+            }
+        case .finished: nil
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import HoistCore
+
+/// One piece of work, from taking the image to filing it.
+extension AgentService {
+    /// Runs `item` and files its image. Returns true when it should be tried again later
+    /// (a transient failure, or another process running the same job).
+    func process(_ item: AgentWork) async -> Bool {
+        let disposition = Disposition(watchFolder: item.watchFolder, settings: settings)
+        let name = item.name
+        let runner = JobRunner(runtime: runtime)
+        let handler: @Sendable (JobEvent) -> Void = { [self] event in observe(event, job: name) }
+        status.started(name)
+        defer { status.ended(name) }
+        notifier.status(status.line)
+        do {
+            let outcome: JobOutcome
+            switch item {
+            case .refused(let path, let kind, _):
+                let filed = try disposition.refused(path: path, kind: kind)
+                onEvent(.failed(file: name, error: filed.record, summary: kind.refusal ?? "refused"))
+                return false
+            case .drop(let path, _):
+                guard FileManager.default.fileExists(atPath: path) else { return false }
+                onEvent(.taken(file: name))
+                let job: UploadJob
+                do {
+                    job = try DropJobPlan.job(forImage: path, runtime: runtime, options: runOptions)
+                } catch {
+                    return try fail(item, disposition, summary: String(describing: error), error: error)
+                }
+                outcome = try await runner.run(job, onEvent: handler)
+            case .resume(let jobId, let path, _):
+                onEvent(.resuming(file: name, jobId: jobId))
+                var request: ImportImageRequest?
+                if let job = try await runtime.journal.job(id: jobId), job.state != .importing {
+                    do {
+                        request = try DropJobPlan.importRequest(
+                            forImage: path, location: ObjectLocation(bucket: job.bucket, key: job.key), runtime: runtime)
+                    } catch {
+                        return try fail(item, disposition, summary: String(describing: error), error: error)
+                    }
+                }
+                outcome = try await runner.resume(jobId: jobId, importImage: request, options: runOptions,
+                                                  onEvent: handler)
+            }
+            return try await settle(item, outcome, disposition)
+        } catch let error as DispositionError {
+            onEvent(.problem("\(name): \(error)"))
+            return false
+        } catch {
+            metrics.finishUpload(job: name)
+            switch JobFailureKind.of(error, cancelled: Task.isCancelled) {
+            case .stopped:
+                return false
+            case .busy(let reason), .transient(let reason):
+                onEvent(.retryLater(file: name, reason: reason, delay: retryDelay))
+                return !Task.isCancelled
+            case .permanent(let summary):
+                do { return try fail(item, disposition, summary: summary, error: error) } catch {
+                    onEvent(.problem("\(name): \(error)"))
+                    return false
+                }
+            }
+        }
+    }
+
+    /// Files a finished run: done/ with its result when the image is Available, failed/ when
+    /// ECS ended the import otherwise.
+    private func settle(_ item: AgentWork, _ outcome: JobOutcome, _ disposition: Disposition) async throws -> Bool {
+        switch outcome.imported {
+        case .available(let record):
+            let result = try await result(item, outcome, record: record)
+            let filed = try disposition.succeeded(imagePath: item.path, result: result)
+            metrics.jobSucceeded()
+            onEvent(.done(file: item.name, result: filed.record))
+            return false
+        case .failed(_, let reason):
+            return try fail(item, disposition, summary: "The import of \(item.name) failed in ECS: \(reason)",
+                            error: nil)
+        case .cancelled:
+            return try fail(item, disposition, summary: "The import of \(item.name) was cancelled in ECS", error: nil)
+        case .running, nil:
+            // Followed imports end Available, failed or cancelled; anything else is looked at again.
+            return true
+        }
+    }
+
+    private func fail(_ item: AgentWork, _ disposition: Disposition, summary: String, error: (any Error)?) throws -> Bool {
+        let first = summary.split(whereSeparator: \.isNewline).first.map(String.init) ?? summary
+        let filed = try disposition.failed(imagePath: item.path, summary: first,
+                                           details: error.map { String(reflecting: $0) } ?? "")
+        onEvent(.failed(file: item.name, error: filed.record, summary: first))
+        return false
+    }
+
+    private func result(_ item: AgentWork, _ outcome: JobOutcome, record: ImportRecord) async throws -> JobResult {
+        let job = try await runtime.journal.job(id: outcome.jobId)
+        let upload = outcome.upload
+        let crc = upload?.crc64 ?? job?.objectCRC64 ?? 0
+        let importSeconds = record.finishedAt.map { $0.timeIntervalSince(record.createdAt) }
+        return JobResult(
+            jobId: outcome.jobId, file: item.name,
+            object: upload?.location ?? ObjectLocation(bucket: job?.bucket ?? "", key: job?.key ?? ""),
+            size: upload?.totalBytes ?? job?.bytesTotal ?? 0, crc64: crc, imageId: record.imageId,
+            region: record.region, uploadSeconds: upload?.duration ?? 0, importSeconds: importSeconds,
+            bytesSent: upload?.bytesSent ?? job?.lastRun.bytesSent ?? 0,
+            bytesResent: upload?.bytesResent ?? job?.lastRun.bytesResent ?? 0)
+    }
+
+    /// Metrics, status line and log for one event of the job of image `name`.
+    func observe(_ event: JobEvent, job name: String) {
+        switch event {
+        case .upload(let upload): metrics.record(upload, job: name)
+        case .uploaded(let outcome):
+            metrics.record(outcome)
+            metrics.finishUpload(job: name)
+        case .import(let imported): metrics.record(imported)
+        default: break
+        }
+        if status.record(event, job: name) { notifier.status(status.line) }
+        if let line = AgentEvent.line(for: event) { onEvent(.step(file: name, line)) }
+    }
+}

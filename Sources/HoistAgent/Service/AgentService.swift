@@ -1,0 +1,154 @@
+import Foundation
+import HoistCore
+import Synchronization
+
+/// The agent: takes each image `DropScanner` finds ready, runs its job (upload, then import
+/// followed until the image is Available) on a shared `HoistRuntime`, and files the image with
+/// `Disposition`, keeping `AgentMetrics` and the service manager's status current.
+///
+/// Rules:
+/// - at most `maxJobs` jobs run at once; the rest wait in order;
+/// - a transient failure (network, throttling, ECS busy or unreachable) and a job whose lock
+///   another process holds are tried again after `retryDelay`, never filed as failures;
+/// - at start, jobs the journal shows unfinished whose image is still in a watch folder are
+///   resumed first (`JobRunner.resume`), so parts already safe are not sent again;
+/// - `READY=1` once the journal is open (the runtime exists) and the start-up scan is done;
+///   `WATCHDOG=1` at half of `WATCHDOG_USEC` when set;
+/// - cancelling `run()` stops taking files, sends `STOPPING=1` (with `EXTEND_TIMEOUT_USEC=`),
+///   cancels the running jobs (the engine leaves the journal consistent and the image where it
+///   is, so the next start resumes it) and returns once they have stopped.
+public final class AgentService: Sendable {
+    public let settings: AgentSettings
+    public let runtime: HoistRuntime
+    public let metrics: AgentMetrics
+    public let notifier: SystemdNotifier
+    let retryDelay: Duration
+    /// How every job runs: never giving up, following each import to its end.
+    let runOptions: JobRunOptions
+    let onEvent: @Sendable (AgentEvent) -> Void
+    let status = AgentStatus()
+    private let running = Mutex(0)
+    /// Paths queued, waiting to be tried again, or running: an image is never worked on twice
+    /// at once (a resumed job's image also shows up in the start-up scan).
+    private let claimed = Mutex(Set<String>())
+
+    public static let defaultRetryDelay: Duration = .seconds(30)
+    /// The extra stop time asked of the service manager (`EXTEND_TIMEOUT_USEC=`).
+    static let stopAllowance: Duration = .seconds(30)
+
+    public init(settings: AgentSettings, runtime: HoistRuntime, metrics: AgentMetrics = AgentMetrics(),
+                notifier: SystemdNotifier = SystemdNotifier(), retryDelay: Duration = AgentService.defaultRetryDelay,
+                importSettings: ImportTracker.Settings = ImportTracker.Settings(),
+                onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }) {
+        self.settings = settings
+        self.runtime = runtime
+        self.metrics = metrics
+        self.notifier = notifier
+        self.retryDelay = retryDelay
+        runOptions = DropJobPlan.runOptions(importSettings)
+        self.onEvent = onEvent
+    }
+
+    /// Runs until cancelled. Throws only when the watch folders cannot be watched at all.
+    public func run() async throws {
+        for folder in settings.watch {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let (work, submit) = AsyncStream.makeStream(of: AgentWork.self)
+        let (freed, slotFreed) = AsyncStream.makeStream(of: Void.self)
+        onEvent(.watching(settings.watch))
+        for item in await unfinishedJobs() { enqueue(item, submit) }
+        await refreshJobCounts()
+        let scanner = try DropScanner(DropScanner.Configuration(settings)) { [self] in
+            notifier.ready(status: status.line)
+            onEvent(.ready)
+        }
+        let forwarding = Task { [self] in
+            for await drop in scanner.drops {
+                switch drop {
+                case .ready(let path, _):
+                    enqueue(.drop(path: path, watchFolder: Self.folder(of: path)), submit)
+                case .refused(let path, let kind):
+                    enqueue(.refused(path: path, kind: kind, watchFolder: Self.folder(of: path)), submit)
+                }
+            }
+        }
+        let heartbeat = Task { [self] in await beat() }
+        await withTaskGroup(of: Void.self) { group in
+            var slots = freed.makeAsyncIterator()
+            for await item in work {
+                while running.withLock({ $0 }) >= settings.maxJobs {
+                    guard await slots.next() != nil, !Task.isCancelled else { break }
+                }
+                if Task.isCancelled { break }
+                status.queued(-1)
+                running.withLock { $0 += 1 }
+                group.addTask { [self] in
+                    let again = await process(item)
+                    running.withLock { $0 -= 1 }
+                    slotFreed.yield()
+                    await refreshJobCounts()
+                    notifier.status(status.line)
+                    guard again else {
+                        claimed.withLock { _ = $0.remove(item.path) }
+                        return
+                    }
+                    // Not a failure: the same work goes back in the queue after a pause.
+                    status.queued(1)
+                    notifier.status(status.line)
+                    do { try await Task.sleep(for: retryDelay) } catch { return }
+                    submit.yield(item)
+                }
+            }
+            onEvent(.stopping)
+            notifier.stopping(status: "stopping; running jobs resume at the next start")
+            // Running parts finish or stop and the journal is written; ask for the time that takes.
+            notifier.extendTimeout(by: Self.stopAllowance)
+            scanner.stop()
+            group.cancelAll()
+        }
+        forwarding.cancel()
+        heartbeat.cancel()
+        slotFreed.finish()
+        submit.finish()
+    }
+
+    private func enqueue(_ item: AgentWork, _ submit: AsyncStream<AgentWork>.Continuation) {
+        guard claimed.withLock({ $0.insert(item.path).inserted }) else { return }
+        status.queued(1)
+        submit.yield(item)
+        notifier.status(status.line)
+    }
+
+    /// `WATCHDOG=1` at half the interval systemd expects, and the status line refreshed so a
+    /// network outage's duration stays current.
+    private func beat() async {
+        let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(10)
+        while !Task.isCancelled {
+            if notifier.watchdogInterval != nil { notifier.watchdog() }
+            notifier.status(status.line)
+            do { try await Task.sleep(for: min(interval, .seconds(10))) } catch { return }
+        }
+    }
+
+    private func refreshJobCounts() async {
+        guard let jobs = try? await runtime.journal.jobs() else { return }
+        metrics.setJobCounts(Dictionary(grouping: jobs, by: \.state).mapValues(\.count))
+    }
+
+    static func folder(of path: String) -> String {
+        (path as NSString).deletingLastPathComponent
+    }
+
+    /// Jobs left unfinished by an earlier run whose image is still directly in a watch folder.
+    func unfinishedJobs() async -> [AgentWork] {
+        let open: Set<JobState> = [.pending, .uploading, .verifying, .uploaded, .importing]
+        guard let jobs = try? await runtime.journal.jobs(in: open) else { return [] }
+        let folders = Set(settings.watch)
+        return jobs.compactMap { job in
+            let folder = Self.folder(of: job.sourcePath)
+            guard folders.contains(folder), FileManager.default.fileExists(atPath: job.sourcePath) else { return nil }
+            return .resume(jobId: job.id, path: job.sourcePath, watchFolder: folder)
+        }
+    }
+}

@@ -38,6 +38,24 @@ final class HandClock: @unchecked Sendable {
                              totalBytes: 300, partSize: 100, partCount: 3, safeParts: 0, safeBytes: 0, resumed: false))
     }
 
+    /// The agent keys a run's events by the image's name; its outcome (which carries the job id)
+    /// must settle the same tally, not add the whole run again (seen: 2 × the file on /metrics).
+    @Test func aRunsOutcomeSettlesTheTallyItsEventsStarted() async throws {
+        let metrics = AgentMetrics(monotonicNow: { 0 })
+        let endpoint = try await MetricsEndpoint.start("127.0.0.1:0", metrics: metrics)
+        metrics.record(start(job: "j-1"), job: "disk.raw")
+        metrics.record(.progress(UploadProgress(bytesSent: 250, bytesResent: 0, partsInFlight: 2)), job: "disk.raw")
+        metrics.record(.verified(crc64: 7), job: "disk.raw")
+        metrics.record(UploadOutcome(jobId: "j-1", location: ObjectLocation(bucket: "b", key: "k"), uploadId: "u",
+                                     totalBytes: 300, partSize: 100, partCount: 3, partsAlreadySafe: 0, partsSent: 3,
+                                     bytesSent: 300, bytesResent: 0, retries: 0, crc64: 7, duration: 1,
+                                     alreadyUploaded: false), job: "disk.raw")
+        let scraped = samples(try await get(endpoint, "/metrics").1)
+        #expect(scraped["hoist_upload_bytes_total"] == 300)
+        #expect(scraped["hoist_upload_parts_in_flight"] == 0)
+        await endpoint.stop()
+    }
+
     @Test func eventsBecomeTheNamedMetricsOnAScrape() async throws {
         let clock = HandClock()
         let metrics = AgentMetrics(monotonicNow: { clock.now() })

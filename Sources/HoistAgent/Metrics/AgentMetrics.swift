@@ -111,7 +111,9 @@ public final class AgentMetrics: @unchecked Sendable {
             tally(job: job, bytesSent: progress.bytesSent, bytesResent: progress.bytesResent,
                   partsInFlight: progress.partsInFlight)
         case .verified, .alreadyUploaded:
-            finishUpload(job: job)
+            // Not settled here: the run's outcome follows with its exact totals, and dropping the
+            // tally first would count the whole run a second time.
+            break
         case .sourceChanged, .uploadExpired, .partsMissingOnServer, .partsChangedLocally, .initiated,
              .clockCorrected, .completing, .completionRecovered, .adoptedUpload:
             break
@@ -120,9 +122,13 @@ public final class AgentMetrics: @unchecked Sendable {
 
     /// Settles a finished (or failed) upload run with its exact totals: progress events are
     /// throttled, so the last bytes of a run arrive only here.
-    public func record(_ outcome: UploadOutcome) {
-        tally(job: outcome.jobId, bytesSent: outcome.bytesSent, bytesResent: outcome.bytesResent, partsInFlight: 0)
-        finishUpload(job: outcome.jobId)
+    ///
+    /// `job` must be the key the run's events were recorded under (the agent uses the image's
+    /// name), so the settled totals add only what the progress events had not yet counted.
+    public func record(_ outcome: UploadOutcome, job: String? = nil) {
+        let key = job ?? outcome.jobId
+        tally(job: key, bytesSent: outcome.bytesSent, bytesResent: outcome.bytesResent, partsInFlight: 0)
+        finishUpload(job: key)
     }
 
     /// A job's upload stopped (failed, cancelled, interrupted): its parts are no longer in flight.

@@ -113,8 +113,7 @@ extension AgentService {
         switch event {
         case .upload(let upload): metrics.record(upload, job: name)
         case .uploaded(let outcome):
-            metrics.record(outcome)
-            metrics.finishUpload(job: name)
+            metrics.record(outcome, job: name)
         case .import(let imported): metrics.record(imported)
         default: break
         }

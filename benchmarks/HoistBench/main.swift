@@ -1,49 +1,43 @@
 import Foundation
 import HoistCore
 
-/// Micro benchmarks for the hot kernels. Run in release:
-///   swift run -c release hoist-bench crc64 [MiB]
-/// Prints one line per figure so scripts can grep it.
+/// Benchmark tools, run in release (see benchmarks/README.md):
+///   hoist-bench crc64 [MiB]            the CRC-64 kernel on one core
+///   hoist-bench journal [PARTS]        durable journal part commits per second
+///   hoist-bench fill PATH SIZE         a deterministic, incompressible test file
+///   hoist-bench delay-line --listen ADDR:PORT --to ADDR:PORT [--rtt 40ms] [--window 4MiB]
+///                                      a TCP relay that behaves like a WAN path (DelayLine/)
+/// Each prints one line per figure so scripts can grep it.
 
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
+let usage = """
+    usage: hoist-bench crc64 [MiB]
+           hoist-bench journal [PARTS]
+           hoist-bench fill PATH SIZE
+           hoist-bench delay-line --listen ADDR:PORT --to ADDR:PORT [--rtt 40ms] [--window 4MiB] [--socket-buffer 128KiB]
 
-func benchCRC64(mebibytes: Int) {
-    let count = mebibytes << 20
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
-    defer { buffer.deallocate() }
-    var state: UInt32 = 0x1234_5678
-    for i in 0..<count {
-        state = state &* 1_664_525 &+ 1_013_904_223
-        buffer[i] = UInt8(state >> 24)
-    }
-    _ = CRC64.update(0, UnsafeRawBufferPointer(buffer))  // warm tables and caches
-    var best = Double.infinity
-    var crc: UInt64 = 0
-    for _ in 0..<5 {
-        let start = now()
-        crc = CRC64.update(0, UnsafeRawBufferPointer(buffer))
-        best = min(best, now() - start)
-    }
-    let gbps = Double(count) / best / 1e9
-    let kernel = CRC64.usesCarrylessMultiply ? "pclmul" : "tables"
-    print(String(format: "crc64 kernel (%@): %d MiB in %.3f s = %.2f GB/s on one core (crc %llu)", kernel, mebibytes, best, gbps, crc))
+    """
 
-    let combineStart = now()
-    var combined: UInt64 = 0
-    for i in 0..<10_000 { combined = CRC64.combine(combined, UInt64(i), 64 << 20) }
-    let perCombine = (now() - combineStart) / 10_000 * 1e6
-    print(String(format: "crc64 combine: %.1f us per 64 MiB part (%llu)", perCombine, combined))
-}
-
-let args = CommandLine.arguments.dropFirst()
+let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "crc64":
-    benchCRC64(mebibytes: args.dropFirst().first.flatMap { Int($0) } ?? 512)
+    CRC64Bench.run(mebibytes: args.dropFirst().first.flatMap { Int($0) } ?? 512)
+case "journal":
+    try await JournalBench.run(parts: args.dropFirst().first.flatMap { Int($0) } ?? 2000)
+case "fill":
+    guard args.count == 3, let size = ByteCount.parse(args[2]) else {
+        FileHandle.standardError.write(usage.data(using: .utf8)!)
+        exit(2)
+    }
+    try FillCommand.run(path: args[1], size: size)
+case "delay-line":
+    do {
+        let options = try DelayLineOptions(arguments: Array(args.dropFirst()))
+        try DelayLineServer(options: options).run()
+    } catch {
+        FileHandle.standardError.write("hoist-bench delay-line: \(error)\n\(usage)".data(using: .utf8)!)
+        exit(2)
+    }
 default:
-    FileHandle.standardError.write("usage: hoist-bench crc64 [MiB]\n".data(using: .utf8)!)
+    FileHandle.standardError.write(usage.data(using: .utf8)!)
     exit(2)
 }

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Turns one benchmarks/run CSV into a Markdown table (DATE.md), charts (DATE-*.png) and the
+six summary lines, printed last.
+
+usage: report.py RESULTS/DATE.csv
+
+The CSV is long: section,client,setting,size_mib,run,metric,value. Every figure in the report is
+the median over a setting's runs. Ratios compare figures of the same run of the suite only.
+"""
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def load(path):
+    runs = defaultdict(list)
+    for r in csv.DictReader(open(path)):
+        runs[(r["section"], r["client"], r["setting"], int(r["size_mib"]), r["metric"])].append(float(r["value"]))
+    return {k: statistics.median(v) for k, v in runs.items()}
+
+
+def settings(m, section, size=None):
+    """(client, setting, size) in first-seen order for one section."""
+    seen = []
+    for (s, c, st, sz, _) in m:
+        if s == section and (size is None or sz == size) and (c, st, sz) not in seen:
+            seen.append((c, st, sz))
+    return seen
+
+
+def fmt(x, digits=2):
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def main():
+    path = sys.argv[1]
+    stem = path[:-len(".csv")]
+    m = load(path)
+    get = lambda *k: m.get(k)  # noqa: E731
+    md = [f"# benchmarks/run: {stem.rsplit('/', 1)[-1]}", ""]
+    load_avg = [v for (s, c, st, sz, metric), v in m.items() if s == "meta" and metric == "loadavg"]
+    if load_avg:
+        md += [f"Load average when the suite started: {load_avg[0]:.2f}.", ""]
+
+    # Loopback.
+    sizes = sorted({sz for (s, _, _, sz, _) in m if s == "loopback"})
+    summary = {}
+    fig, axes = plt.subplots(1, max(1, len(sizes)), figsize=(6 * max(1, len(sizes)), 4), squeeze=False)
+    for ax, size in zip(axes[0], sizes):
+        md += [f"## Loopback, {size} MiB (medians)", "",
+               "| client | setting | MB/s | CPU-s/GiB | peak RSS MiB |", "|---|---|---:|---:|---:|"]
+        labels, values = [], []
+        for c, st, sz in settings(m, "loopback", size):
+            mbps = get("loopback", c, st, sz, "mb_per_s")
+            md.append(f"| {c} | {st} | {fmt(mbps, 0)} | {fmt(get('loopback', c, st, sz, 'cpu_s_per_gib'))} "
+                      f"| {fmt(get('loopback', c, st, sz, 'peak_rss_mib'), 0)} |")
+            labels.append(f"{c} {st}")
+            values.append(mbps)
+        md.append("")
+        ax.barh(labels, values, color=["#2a7" if lab.startswith("hoist") else "#58a" if lab.startswith("curl")
+                                       else "#999" for lab in labels])
+        ax.invert_yaxis()
+        ax.set_title(f"loopback {size} MiB: MB/s (median)", fontsize=9)
+        ax.tick_params(labelsize=8)
+        best = lambda client: max(((get("loopback", c, st, size, "mb_per_s"), st)  # noqa: E731
+                                   for c, st, _ in settings(m, "loopback", size) if c in client), default=(None, None))
+        summary[size] = (best(["hoist"]), best(["oss2", "oss-v2"]), best(["curl-sink"]))
+    fig.tight_layout()
+    fig.savefig(stem + "-loopback.png", dpi=100)
+
+    # Emulated WAN.
+    link = next((v for (s, c, st, sz, metric), v in m.items() if s == "wan" and c == "link"), None)
+    wan = [(c, st, sz) for c, st, sz in settings(m, "wan") if c != "link"]
+    wan_hoist = wan_single = None
+    if link:
+        rate = next(st for (s, c, st, sz, metric) in m if s == "wan" and c == "link")
+        md += [f"## Emulated WAN, {rate} ({link:.0f} MB/s) (medians)", "",
+               "| client | setting | MB/s | fraction of the link |", "|---|---|---:|---:|"]
+        labels, values = [], []
+        for c, st, sz in wan:
+            mbps = get("wan", c, st, sz, "mb_per_s")
+            md.append(f"| {c} | {st} | {fmt(mbps, 0)} | {fmt(mbps / link)} |")
+            labels.append(f"{c} {st}")
+            values.append(mbps / link)
+        md.append("")
+        hoist = {st: get("wan", c, st, sz, "mb_per_s") for c, st, sz in wan if c == "hoist"}
+        wan_hoist = (hoist["auto"] if "auto" in hoist else max(hoist.values())) / link
+        wan_single = next(get("wan", c, st, sz, "mb_per_s") for c, st, sz in wan if c == "curl-single") / link
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.barh(labels, values, color=["#2a7" if lab.startswith("hoist") else "#999" for lab in labels])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1.05)
+        ax.set_title(f"emulated WAN {rate}: fraction of the link rate", fontsize=9)
+        ax.tick_params(labelsize=8)
+        fig.tight_layout()
+        fig.savefig(stem + "-wan.png", dpi=100)
+
+    # Resume, memory, micro.
+    resume = settings(m, "resume")
+    first_part = None
+    if resume:
+        md += ["## Resume after kill -9 at 50% (counted at the emulator)", "",
+               "| client | parts in flight | re-sent MiB | restart to first new part, s |", "|---|---|---:|---:|"]
+        for c, st, sz in resume:
+            md.append(f"| {c} | {st} | {fmt(get('resume', c, st, sz, 'resent_mib'), 1)} "
+                      f"| {fmt(get('resume', c, st, sz, 'first_part_s'), 3)} |")
+            if c == "hoist":
+                first_part = get("resume", c, st, sz, "first_part_s")
+        md.append("")
+    memory = settings(m, "memory")
+    if memory:
+        md += ["## Memory: hoist upload of sparse files", "", "| size GiB | peak RSS MiB | MB/s |", "|---:|---:|---:|"]
+        for c, st, sz in memory:
+            md.append(f"| {sz // 1024} | {fmt(get('memory', c, st, sz, 'peak_rss_mib'), 0)} "
+                      f"| {fmt(get('memory', c, st, sz, 'mb_per_s'), 0)} |")
+        md.append("")
+    crc = get("micro", "crc64", "1core", 256, "gb_per_s")
+    commits = get("micro", "journal", "commits", 0, "per_s")
+    md += ["## Micro", "", f"- CRC-64 kernel: {fmt(crc)} GB/s on one core",
+           f"- journal part commits (synchronous=FULL): {fmt(commits, 0)} per second", ""]
+
+    big = max(summary) if summary else None
+    (hoist_best, hoist_setting), (sdk_best, _), (sink, _) = summary[big] if big else ((None,) * 2,) * 3
+    cpu = get("loopback", "hoist", hoist_setting, big, "cpu_s_per_gib") if big else None
+    lines = [
+        f"hoist/best-sdk: {fmt(hoist_best / sdk_best if hoist_best and sdk_best else None)}",
+        f"hoist/sink: {fmt(hoist_best / sink if hoist_best and sink else None)}",
+        f"cpu-s/GiB: {fmt(cpu)}",
+        f"wan hoist/link: {fmt(wan_hoist)}",
+        f"wan single-stream/link: {fmt(wan_single)}",
+        f"resume first-part-after-restart-s: {fmt(first_part)}",
+    ]
+    md += ["## Summary", "", "```", *lines, "```", ""]
+    with open(stem + ".md", "w") as out:
+        out.write("\n".join(md))
+    print("\n".join(md[:-len(lines) - 5]))
+    print(f"wrote {stem}.csv, {stem}.md and {stem}-*.png")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

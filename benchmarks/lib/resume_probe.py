@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Kill an uploader with SIGKILL halfway, restart it, and measure the resume at the emulator.
+
+usage: resume_probe.py ADMIN_BASE_URL SIZE_BYTES LOG -- COMMAND...
+
+Resets the emulator's counters, starts COMMAND, and polls GET /_hoist/admin/counters until the
+emulator has received SIZE/2 UploadPart body bytes; then kill -9 and the same COMMAND again.
+Everything is counted by the emulator, not by the client:
+  first_part_s  restart -> the emulator sees the head of the first UploadPart after it
+                (polled every 2 ms, so good to a few ms)
+  resent_bytes  UploadPart body bytes received over both runs, minus the file's size
+                (parts that were in flight at the kill, and whatever the client repeats)
+Prints one JSON line. Exits non-zero if the second run fails.
+"""
+import http.client
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+
+
+class Counters:
+    def __init__(self, base):
+        url = urllib.parse.urlsplit(base)
+        self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+
+    def call(self, method, path):
+        self.conn.request(method, "/_hoist/admin/counters" + path)
+        response = self.conn.getresponse()
+        body = response.read()
+        return json.loads(body) if body and method == "GET" else None
+
+    def get(self):
+        c = self.call("GET", "")
+        return c["requests"].get("UploadPart", 0), c["bodyBytesByOperation"].get("UploadPart", 0)
+
+
+def main():
+    base, size, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    command = sys.argv[sys.argv.index("--") + 1:]
+    counters = Counters(base)
+    counters.call("POST", "/reset")
+    with open(log, "ab") as out:
+        first = subprocess.Popen(command, stdout=out, stderr=out)
+        while counters.get()[1] < size // 2:
+            if first.poll() is not None:
+                sys.exit(f"the first run ended (exit {first.returncode}) before half the file was sent; see {log}")
+            time.sleep(0.002)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_requests, killed_bytes = counters.get()
+        restart = time.monotonic()
+        second = subprocess.Popen(command, stdout=out, stderr=out)
+        first_part = None
+        while first_part is None:
+            if counters.get()[0] > killed_requests:
+                first_part = time.monotonic() - restart
+            elif second.poll() is not None:
+                break
+            else:
+                time.sleep(0.002)
+        status = second.wait()
+    if status != 0:
+        sys.exit(f"the restarted run failed (exit {status}); see {log}")
+    _, total = counters.get()
+    print(json.dumps({"killed_at_bytes": killed_bytes, "resent_bytes": max(0, total - size),
+                      "first_part_s": first_part if first_part is not None else float("nan")}))
+
+
+if __name__ == "__main__":
+    main()

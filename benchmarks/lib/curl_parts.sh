@@ -3,7 +3,8 @@
 # with --no-auth (curl cannot sign OSS requests): the sink's ceiling, and the single-stream
 # figure behind the delay line. Checks that every part's CRC-64 header agrees, then aborts.
 #
-#   curl_parts.sh URL BUCKET FILE N        (prints nothing; exit status says whether it worked)
+#   curl_parts.sh URL BUCKET FILE N
+# Prints one line per stream, curl's own figures: "part I: BYTES bytes in SECONDS s".
 set -euo pipefail
 url=$1; bucket=$2; file=$3; n=$4
 work=$(mktemp -d)
@@ -13,7 +14,8 @@ upload=$(curl -sf -X POST "$url/$bucket/$key?uploads" | sed -n 's:.*<UploadId>\(
 [[ -n "$upload" ]] || { echo "curl_parts: InitiateMultipartUpload failed at $url" >&2; exit 1; }
 pids=()
 for i in $(seq "$n"); do
-    curl -sf -o /dev/null -D "$work/headers.$i" -T "$file" "$url/$bucket/$key?partNumber=$i&uploadId=$upload" &
+    curl -sf -o /dev/null -D "$work/headers.$i" -w "part $i: %{size_upload} bytes in %{time_total} s\n" \
+        -T "$file" "$url/$bucket/$key?partNumber=$i&uploadId=$upload" &
     pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done

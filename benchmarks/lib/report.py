@@ -76,7 +76,8 @@ def main():
 
     # Emulated WAN.
     link = next((v for (s, c, st, sz, metric), v in m.items() if s == "wan" and c == "link"), None)
-    wan = [(c, st, sz) for c, st, sz in settings(m, "wan") if c != "link"]
+    wan = [(c, st, sz) for c, st, sz in settings(m, "wan") if c not in ("link", "delay-line-check")]
+    check = next((v for (s, c, st, sz, metric), v in m.items() if c == "delay-line-check"), None)
     wan_hoist = wan_single = None
     if link:
         rate = next(st for (s, c, st, sz, metric) in m if s == "wan" and c == "link")
@@ -88,7 +89,8 @@ def main():
             md.append(f"| {c} | {st} | {fmt(mbps, 0)} | {fmt(mbps / link)} |")
             labels.append(f"{c} {st}")
             values.append(mbps / link)
-        md.append("")
+        md += ["", f"Delay line check: one `curl -T` stream got {fmt(check)} of the expected "
+               "bytes / (bytes / min(link, window/RTT) + 2 RTT).", ""]
         hoist = {st: get("wan", c, st, sz, "mb_per_s") for c, st, sz in wan if c == "hoist"}
         wan_hoist = (hoist["auto"] if "auto" in hoist else max(hoist.values())) / link
         wan_single = next(get("wan", c, st, sz, "mb_per_s") for c, st, sz in wan if c == "curl-single") / link

@@ -10,10 +10,11 @@ Everything is counted by the emulator, not by the client:
                 (polled every 2 ms, so good to a few ms)
   resent_bytes  UploadPart body bytes received over both runs, minus the file's size
                 (parts that were in flight at the kill, and whatever the client repeats)
-Prints one JSON line. Exits non-zero if the second run fails.
+Prints one line: RESENT_BYTES FIRST_PART_S. Exits non-zero (and prints nothing) if a run fails.
 """
 import http.client
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -43,16 +44,17 @@ def main():
     counters = Counters(base)
     counters.call("POST", "/reset")
     with open(log, "ab") as out:
-        first = subprocess.Popen(command, stdout=out, stderr=out)
+        # A session of its own, so the kill reaches the client's whole process tree.
+        first = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
         while counters.get()[1] < size // 2:
             if first.poll() is not None:
                 sys.exit(f"the first run ended (exit {first.returncode}) before half the file was sent; see {log}")
             time.sleep(0.002)
-        first.send_signal(signal.SIGKILL)
+        os.killpg(first.pid, signal.SIGKILL)
         first.wait()
-        killed_requests, killed_bytes = counters.get()
+        killed_requests, _ = counters.get()
         restart = time.monotonic()
-        second = subprocess.Popen(command, stdout=out, stderr=out)
+        second = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
         first_part = None
         while first_part is None:
             if counters.get()[0] > killed_requests:
@@ -65,8 +67,9 @@ def main():
     if status != 0:
         sys.exit(f"the restarted run failed (exit {status}); see {log}")
     _, total = counters.get()
-    print(json.dumps({"killed_at_bytes": killed_bytes, "resent_bytes": max(0, total - size),
-                      "first_part_s": first_part if first_part is not None else float("nan")}))
+    if first_part is None:
+        sys.exit(f"the restarted run sent no UploadPart; see {log}")
+    print(max(0, total - size), f"{first_part:.3f}")
 
 
 if __name__ == "__main__":

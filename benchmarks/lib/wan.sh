@@ -27,7 +27,10 @@ wan_up() {  # RATE RTT WINDOW
     local id=$(( $$ % 16384 ))
     local net="10.204.$(( id / 64 )).$(( id % 64 * 4 ))"
     local host_addr=${net%.*}.$(( ${net##*.} + 1 )) ns_addr=${net%.*}.$(( ${net##*.} + 2 ))
-    # Burst: 4 ms at the link rate (at least 64 KiB, so a GSO packet fits); queue: 10 ms.
+    # Burst: 4 ms at the link rate (at least 64 KiB, so a GSO packet fits). Queue: 50 ms, more than
+    # the bytes the relay's small socket buffers let many connections put in front of it, so the
+    # bucket delays rather than drops (a drop on this sub-millisecond hop would stall a client in a
+    # retransmission timeout no WAN path has).
     local burst=$(( WAN_LINK_BPS / 250 )); (( burst < 65536 )) && burst=65536
 
     ip netns add "$WAN_NS"
@@ -38,8 +41,8 @@ wan_up() {  # RATE RTT WINDOW
     ip netns exec "$WAN_NS" ip addr add "$ns_addr/30" dev "$ns_if"
     ip netns exec "$WAN_NS" ip link set "$ns_if" up
     ip netns exec "$WAN_NS" ip link set lo up
-    tc qdisc add dev "$WAN_HOST_IF" root tbf rate "$rate" burst "$burst" latency 10ms
-    ip netns exec "$WAN_NS" tc qdisc add dev "$ns_if" root tbf rate "$rate" burst "$burst" latency 10ms
+    tc qdisc add dev "$WAN_HOST_IF" root tbf rate "$rate" burst "$burst" latency 50ms
+    ip netns exec "$WAN_NS" tc qdisc add dev "$ns_if" root tbf rate "$rate" burst "$burst" latency 50ms
 
     # --no-auth: the single curl stream must get in too; the clients sign anyway.
     launch wan-emulator ip netns exec "$WAN_NS" "$BIN" emulator --host 127.0.0.1 --port 9001 \

@@ -107,10 +107,13 @@ def main():
     resume = settings(m, "resume")
     first_part = None
     if resume:
+        part_mib = get("meta", "parts", "part_mib", 0, "mib")
         md += ["## Resume after kill -9 at 50% (counted at the emulator)", "",
-               "| client | parts in flight | re-sent MiB | restart to first new part, s |", "|---|---|---:|---:|"]
+               "| client | parts in flight | re-sent MiB | parts in flight × part size, MiB | restart to first new part, s |",
+               "|---|---|---:|---:|---:|"]
         for c, st, sz in resume:
-            md.append(f"| {c} | {st} | {fmt(get('resume', c, st, sz, 'resent_mib'), 1)} "
+            bound = int(st) * part_mib if st.isdigit() and part_mib else None
+            md.append(f"| {c} | {st} | {fmt(get('resume', c, st, sz, 'resent_mib'), 1)} | {fmt(bound, 0)} "
                       f"| {fmt(get('resume', c, st, sz, 'first_part_s'), 3)} |")
             if c == "hoist":
                 first_part = get("resume", c, st, sz, "first_part_s")

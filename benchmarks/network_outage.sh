@@ -11,45 +11,39 @@ set -euo pipefail
 outage=${1:-20}; size=${2:-1G}; rate=${3:-20000000}
 cd "$(dirname "$0")/.."
 hoist=.build/release/hoist; [ -x "$hoist" ] || hoist=.build/debug/hoist
-ns=hoist-outage-$$; host_if=ho$$h; ns_if=ho$$e
+source benchmarks/lib/netns.sh
 work=$(mktemp -d)
 cleanup() {
-    ip route del prohibit 10.203.0.2/32 2>/dev/null || true
-    [ -n "${emu:-}" ] && kill "$emu" 2>/dev/null || true
+    [ -n "${NETNS_ADDR:-}" ] && ip route del prohibit "$NETNS_ADDR/32" 2>/dev/null || true
     [ -n "${up:-}" ] && kill "$up" 2>/dev/null || true
-    ip link del "$host_if" 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
+    netns_down
     rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns add "$ns"
-ip link add "$host_if" type veth peer name "$ns_if"
-ip link set "$ns_if" netns "$ns"
-ip addr add 10.203.0.1/30 dev "$host_if"; ip link set "$host_if" up
-ip netns exec "$ns" ip addr add 10.203.0.2/30 dev "$ns_if"
-ip netns exec "$ns" ip link set "$ns_if" up; ip netns exec "$ns" ip link set lo up
+netns_up hoist-outage
+addr=$NETNS_ADDR
 
 export HOIST_EMULATOR_ACCESS_KEY_ID=AKoutage HOIST_EMULATOR_ACCESS_KEY_SECRET=SKoutage
-ip netns exec "$ns" "$hoist" emulator --host 10.203.0.2 --port 9000 --bucket images --discard \
-    > "$work/emu.out" 2> "$work/emu.err" & emu=$!
+ip netns exec "$NETNS" "$hoist" emulator --host "$addr" --port 9000 --bucket images --discard \
+    > "$work/emu.out" 2> "$work/emu.err" &
 for _ in $(seq 100); do grep -q listening "$work/emu.out" 2>/dev/null && break; sleep 0.1; done
-admin() { ip netns exec "$ns" curl -s "$@"; }
+admin() { ip netns exec "$NETNS" curl -s "$@"; }
 # A global bandwidth cap keeps the upload going long enough to span the outage.
-admin -X PUT -d "{\"bandwidth\":{\"bytesPerSecond\":$rate,\"scope\":\"global\"}}" http://10.203.0.2:9000/_hoist/admin/faults >/dev/null
-bytes() { admin http://10.203.0.2:9000/_hoist/admin/counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["bodyBytes"])'; }
+admin -X PUT -d "{\"bandwidth\":{\"bytesPerSecond\":$rate,\"scope\":\"global\"}}" http://$addr:9000/_hoist/admin/faults >/dev/null
+bytes() { admin http://$addr:9000/_hoist/admin/counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["bodyBytes"])'; }
 
 truncate -s "$size" "$work/disk.raw"
 export ALIBABA_CLOUD_ACCESS_KEY_ID=AKoutage ALIBABA_CLOUD_ACCESS_KEY_SECRET=SKoutage
-"$hoist" upload "$work/disk.raw" oss://images/outage/disk.raw --endpoint http://10.203.0.2:9000 --insecure-http \
+"$hoist" upload "$work/disk.raw" oss://images/outage/disk.raw --endpoint http://$addr:9000 --insecure-http \
     --region cn-hangzhou --state-dir "$work/state" --part-size 8MiB --parallel 8 --progress-interval 5 \
     > "$work/upload.out" 2>&1 & up=$!
 sleep 8
 echo "$(date +%T) pull the network for ${outage}s (prohibit route + ss -K on live connections)"
-ip route add prohibit 10.203.0.2/32
-ss -K dst 10.203.0.2 >/dev/null 2>&1 || true
+ip route add prohibit "$addr/32"
+ss -K dst "$addr" >/dev/null 2>&1 || true
 sleep "$outage"
 before=$(bytes)
-ip route del prohibit 10.203.0.2/32
+ip route del prohibit "$addr/32"
 echo "$(date +%T) network back"
 previous=$before
 for second in 1 2 3 4 5 6; do

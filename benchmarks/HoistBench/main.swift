@@ -17,27 +17,32 @@ let usage = """
 
     """
 
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("hoist-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func usageError() -> Never {
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(2)
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "crc64":
     CRC64Bench.run(mebibytes: args.dropFirst().first.flatMap { Int($0) } ?? 512)
 case "journal":
-    try await JournalBench.run(parts: args.dropFirst().first.flatMap { Int($0) } ?? 2000)
+    do { try await JournalBench.run(parts: args.dropFirst().first.flatMap { Int($0) } ?? 2000) } catch { fail("journal: \(error)") }
 case "fill":
-    guard args.count == 3, let size = ByteCount.parse(args[2]) else {
-        FileHandle.standardError.write(usage.data(using: .utf8)!)
-        exit(2)
-    }
-    try FillCommand.run(path: args[1], size: size)
+    guard args.count == 3, let size = ByteCount.parse(args[2]) else { usageError() }
+    do { try FillCommand.run(path: args[1], size: size) } catch { fail("fill: \(error)") }
 case "delay-line":
-    do {
-        let options = try DelayLineOptions(arguments: Array(args.dropFirst()))
-        try DelayLineServer(options: options).run()
-    } catch {
-        FileHandle.standardError.write("hoist-bench delay-line: \(error)\n\(usage)".data(using: .utf8)!)
-        exit(2)
+    let options: DelayLineOptions
+    do { options = try DelayLineOptions(arguments: Array(args.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("hoist-bench delay-line: \(error)\n".utf8))
+        usageError()
     }
+    do { try DelayLineServer(options: options).run() } catch { fail("delay-line: \(error)") }
 default:
-    FileHandle.standardError.write(usage.data(using: .utf8)!)
-    exit(2)
+    usageError()
 }

@@ -22,7 +22,7 @@ import Testing
 
     @Test(arguments: [
         ("aliyuncs.com", true), (".aliyuncs.com", true), ("*", true),
-        ("localhost, oss-cn-hangzhou.aliyuncs.com", false), ("example.com,images.oss-cn-hangzhou.aliyuncs.com", true),
+        ("localhost, oss-cn-beijing.aliyuncs.com", false), ("localhost, oss-cn-hangzhou.aliyuncs.com", true), ("example.com,images.oss-cn-hangzhou.aliyuncs.com", true),
         ("cs.com", false),
     ])
     func noProxyMatchesHostsAndTheirDomains(noProxy: String, bypassed: Bool) {

@@ -22,9 +22,12 @@ public struct BandwidthPlan: Sendable, Equatable, CustomStringConvertible {
         schedule?.secondsUntilBoundary(fromSecondOfDay: secondOfDay)
     }
 
-    /// The smallest rate the plan can ever set; nil when it never caps.
+    /// The smallest rate the plan can ever set; nil when it never caps. The base counts only
+    /// when some minute of the day falls outside every window.
     public var lowestLimit: Int64? {
-        ([base] + (schedule?.windows.map(\.rate) ?? [])).compactMap(\.limit).min()
+        let windows = schedule?.windows ?? []
+        let baseApplies = (0..<(24 * 60)).contains { minute in !windows.contains { $0.contains(minute) } }
+        return ((baseApplies ? [base] : []) + windows.map(\.rate)).compactMap(\.limit).min()
     }
 
     public var description: String {

@@ -44,6 +44,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var oss: OSSOptions
     @OptionGroup var ecs: ECSEndpointOption
+    @OptionGroup var bandwidth: BandwidthOption
 
     @Option(name: .customLong("watch"), help: ArgumentHelp(
         "A folder to watch; repeat for several (env HOIST_WATCH, config [agent] watch; default "
@@ -77,7 +78,9 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         let service: AgentService
         do {
-            let options = try oss.runtimeOptions(ecsEndpoint: ecs.ecsEndpoint)
+            var flags = HoistConfig()
+            bandwidth.apply(to: &flags)
+            let options = try oss.runtimeOptions(flags, ecsEndpoint: ecs.ecsEndpoint)
             let settings: AgentSettings
             do {
                 let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,

@@ -33,6 +33,18 @@ struct OSSOptions: ParsableArguments {
                                                                valueName: "path"))
     var stateDirectory: String?
 
+    @Flag(name: .customLong("transfer-acceleration"),
+          help: "Use OSS transfer acceleration: https://oss-accelerate.aliyuncs.com, derived from the region.")
+    var transferAcceleration = false
+
+    @Flag(name: .customLong("internal"),
+          help: "Use the region's VPC-internal endpoint, oss-REGION-internal.aliyuncs.com (from ECS in that region).")
+    var internalEndpoint = false
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "PEM bundle of CAs to verify servers with (config [tls] ca-file; default: libcurl's).", valueName: "path"))
+    var caFile: String?
+
     @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// endpoints other than loopback (signatures and STS tokens then cross the network unencrypted).")
     var insecureHTTP = false
 
@@ -46,6 +58,9 @@ struct OSSOptions: ParsableArguments {
         flags.prefix = prefix
         flags.stateDirectory = stateDirectory
         if insecureHTTP { flags.insecureHTTP = true }
+        if transferAcceleration { flags.transferAcceleration = true }
+        if internalEndpoint { flags.internalEndpoint = true }
+        flags.caFile = caFile
         if let signatureVersion {
             guard let version = OSSRequestSigner.Version(rawValue: signatureVersion.lowercased()) else {
                 throw UsageFailure("--signature-version must be v4 or v1, not \(signatureVersion)")
@@ -53,6 +68,25 @@ struct OSSOptions: ParsableArguments {
             flags.signatureVersion = version
         }
         return RuntimeOptions(configPath: config, flags: flags, ecsEndpoint: ecsEndpoint)
+    }
+}
+
+/// `--bandwidth`, on the commands that upload (`upload`, `agent`).
+struct BandwidthOption: ParsableArguments {
+    @Option(name: .customLong("bandwidth"), help: ArgumentHelp(
+        "Cap on the sum of every part in flight, e.g. 50MB/s, or unlimited (env HOIST_BANDWIDTH, config "
+        + "[upload] bandwidth and schedule; default unlimited). Replaces the config's schedule.", valueName: "rate"))
+    var bandwidth: String?
+
+    func validate() throws {
+        if let bandwidth, BandwidthRate.parse(bandwidth) == nil {
+            throw ValidationError("--bandwidth \(bandwidth) is not a rate like 50MB/s or unlimited")
+        }
+    }
+
+    /// The flag's rate, merged into the command's flags layer.
+    func apply(to flags: inout HoistConfig) {
+        flags.bandwidth = bandwidth.flatMap(BandwidthRate.parse)
     }
 }
 

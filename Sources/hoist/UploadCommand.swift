@@ -72,6 +72,8 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var minPartSize: String?
 
+    @OptionGroup var bandwidth: BandwidthOption
+
     @OptionGroup var importOptions: UploadImportOptions
 
     func validate() throws {
@@ -90,10 +92,10 @@ struct UploadCommand: AsyncParsableCommand {
         let runtime: HoistRuntime
         let job: UploadJob
         do {
-            let options = try oss.runtimeOptions(
-                HoistConfig(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
-                            giveUpAfter: giveUpAfter.flatMap(DurationText.parse)),
-                ecsEndpoint: importOptions.ecs.ecsEndpoint)
+            var flags = HoistConfig(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
+                                    giveUpAfter: giveUpAfter.flatMap(DurationText.parse))
+            bandwidth.apply(to: &flags)
+            let options = try oss.runtimeOptions(flags, ecsEndpoint: importOptions.ecs.ecsEndpoint)
             let settings: RuntimeSettings
             let ossSettings: HoistSettings
             do {

@@ -10,11 +10,18 @@ import Foundation
 /// prefix = "builds/"
 /// signature-version = "v4"                            # or "v1"
 /// insecure-http = false                               # true: allow http:// to other hosts (OSS and ECS)
+/// transfer-acceleration = false                       # true: oss-accelerate.aliyuncs.com
+/// internal = false                                    # true: oss-REGION-internal.aliyuncs.com (VPC)
 ///
 /// [upload]
 /// part-size = "64MiB"                                 # or an integer number of bytes
 /// parallel = 8
 /// give-up-after = "30m"                               # hoist upload only; the agent waits
+/// bandwidth = "200MB/s"                               # sum over every part and job; default unlimited
+/// schedule = ["08:00-20:00 50MB/s", "20:00-08:00 unlimited"]   # local time; overrides bandwidth
+///
+/// [tls]
+/// ca-file = "/etc/pki/corp-ca.pem"                    # verify servers with this PEM bundle
 ///
 /// [state]
 /// directory = "/var/lib/hoist"
@@ -35,6 +42,16 @@ public struct HoistConfig: Sendable, Equatable {
     public var stateDirectory: String?
     /// Allow plain `http://` OSS and ECS endpoints other than loopback (`PlainHTTPPolicy`).
     public var insecureHTTP: Bool?
+    /// `[oss] transfer-acceleration`: derive `oss-accelerate.aliyuncs.com` (see `OSSEndpoint`).
+    public var transferAcceleration: Bool? = nil
+    /// `[oss] internal`: derive the region's VPC-internal endpoint.
+    public var internalEndpoint: Bool? = nil
+    /// `[upload] bandwidth`: the cap on the sum of every upload in the process.
+    public var bandwidth: BandwidthRate? = nil
+    /// `[upload] schedule`: time-of-day windows that override `bandwidth`.
+    public var bandwidthSchedule: BandwidthSchedule? = nil
+    /// `[tls] ca-file`: a PEM bundle to verify servers with instead of libcurl's default.
+    public var caFile: String? = nil
 
     /// Every value optional: the same shape serves the file and the command line
     /// (`HoistSettings.Overrides`), the two layers that may leave a setting out.
@@ -96,9 +113,11 @@ public struct HoistConfig: Sendable, Equatable {
                 throw TOMLError(line: toml.line(of: table, key) ?? 0, message: "unknown setting \(table).\(key)")
             }
         }
-        try refuseUnknown("oss", ["endpoint", "region", "bucket", "prefix", "signature-version", "insecure-http"])
-        try refuseUnknown("upload", ["part-size", "parallel", "give-up-after"])
+        try refuseUnknown("oss", ["endpoint", "region", "bucket", "prefix", "signature-version", "insecure-http",
+                                  "transfer-acceleration", "internal"])
+        try refuseUnknown("upload", ["part-size", "parallel", "give-up-after", "bandwidth", "schedule"])
         try refuseUnknown("state", ["directory"])
+        try refuseUnknown("tls", ["ca-file"])
 
         endpoint = try toml.string("oss", "endpoint")
         region = try toml.string("oss", "region")
@@ -139,6 +158,7 @@ public struct HoistConfig: Sendable, Equatable {
             giveUpAfter = seconds
         }
         stateDirectory = try toml.string("state", "directory")
+        try readNetworkSettings(toml)
     }
 }
 

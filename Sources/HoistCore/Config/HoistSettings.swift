@@ -18,6 +18,9 @@ public struct HoistSettings: Sendable, Equatable {
     /// Plain `http://` to hosts other than loopback was allowed (flag or config); the ECS
     /// endpoint follows the same rule.
     public var insecureHTTP: Bool = false
+    /// The effective bandwidth plan: `--bandwidth`, else `HOIST_BANDWIDTH`, else `[upload]
+    /// bandwidth` and `schedule`, else unlimited.
+    public var bandwidth: BandwidthPlan = .unlimited
 
     /// Values given on the command line; nil means "not given". They are the same settings the
     /// config file may give, so the flags layer is a `HoistConfig` too rather than a second copy
@@ -34,15 +37,26 @@ public struct HoistSettings: Sendable, Equatable {
         }
         let endpointText = flags.endpoint ?? env("HOIST_ENDPOINT") ?? file.endpoint
         let regionText = flags.region ?? env("HOIST_REGION") ?? file.region
+        let accelerate = flags.transferAcceleration ?? file.transferAcceleration ?? false
+        let isInternal = flags.internalEndpoint ?? file.internalEndpoint ?? false
+        if accelerate && isInternal {
+            throw ConfigError(path: "endpoint", message: "transfer acceleration and the internal endpoint exclude each "
+                              + "other: the internal endpoint is for ECS in the bucket's region, acceleration for "
+                              + "far-away hosts; choose one")
+        }
         let endpoint: OSSEndpoint
-        if let endpointText {
+        if let endpointText, accelerate || isInternal {
+            throw ConfigError(path: "endpoint", message: "the endpoint \(endpointText) is given, and so is "
+                              + (accelerate ? "transfer acceleration" : "the internal endpoint")
+                              + ", which derives one from the region: remove one of them")
+        } else if let endpointText {
             guard let parsed = OSSEndpoint(endpointText) else {
                 throw ConfigError(path: "endpoint", message: "\"\(endpointText)\" is not an endpoint like "
                                   + "https://oss-cn-hangzhou.aliyuncs.com")
             }
             endpoint = parsed
         } else if let regionText {
-            endpoint = .region(regionText)
+            endpoint = .named(region: regionText, internal: isInternal, accelerate: accelerate)
         } else {
             throw ConfigError(path: "endpoint", message: "no OSS endpoint: give --endpoint or --region, set "
                               + "HOIST_ENDPOINT or HOIST_REGION, or set [oss] endpoint/region in the config")
@@ -67,11 +81,29 @@ public struct HoistSettings: Sendable, Equatable {
         }
         var prefix = flags.prefix ?? env("HOIST_PREFIX") ?? file.prefix ?? ""
         if prefix.hasPrefix("/") { prefix.removeFirst() }
+        let bandwidth = try bandwidthPlan(flags: flags, environment: environment, file: file)
         return HoistSettings(
             endpoint: endpoint, region: region, bucket: flags.bucket ?? env("HOIST_BUCKET") ?? file.bucket,
             prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel,
             giveUpAfter: flags.giveUpAfter ?? file.giveUpAfter,
-            insecureHTTP: insecureHTTP)
+            insecureHTTP: insecureHTTP, bandwidth: bandwidth)
+    }
+
+    /// The environment variable that sets the bandwidth cap, like `--bandwidth`.
+    public static let bandwidthVariable = "HOIST_BANDWIDTH"
+
+    /// THE bandwidth rule: `--bandwidth`, else `HOIST_BANDWIDTH` (each a fixed rate that replaces
+    /// any schedule), else the config's `bandwidth` and `schedule`, else unlimited.
+    public static func bandwidthPlan(flags: Overrides, environment: [String: String],
+                                     file: HoistConfig) throws(ConfigError) -> BandwidthPlan {
+        if let rate = flags.bandwidth { return BandwidthPlan(base: rate) }
+        if let text = environment[bandwidthVariable], !text.isEmpty {
+            guard let rate = BandwidthRate.parse(text) else {
+                throw ConfigError(path: bandwidthVariable, message: "\"\(text)\" is not \(BandwidthRate.expected)")
+            }
+            return BandwidthPlan(base: rate)
+        }
+        return file.bandwidthPlan ?? .unlimited
     }
 
     /// Where a file goes when the command line names only the file (or only a bucket or a

@@ -32,6 +32,23 @@ public struct OSSEndpoint: Sendable, Equatable, CustomStringConvertible {
                     addressing: .virtualHosted, region: region)
     }
 
+    /// The global transfer-acceleration host, `https://oss-accelerate.aliyuncs.com`. It serves
+    /// every region, so the bucket's `region` is kept for V4 signing.
+    public static func accelerate(region: String) -> OSSEndpoint {
+        OSSEndpoint(scheme: "https", host: acceleratedHost, addressing: .virtualHosted, region: region)
+    }
+
+    static let acceleratedHost = "oss-accelerate.aliyuncs.com"
+
+    /// The endpoint for `region` chosen by name, as the official SDKs derive it
+    /// (alibabacloud-oss-go-sdk-v2 `endpointFromRegion`): `internal` → `oss-REGION-internal`,
+    /// `accelerate` → `oss-accelerate`, else the public `oss-REGION`.
+    public static func named(region: String, internal isInternal: Bool, accelerate: Bool) -> OSSEndpoint {
+        if isInternal { return .region(region, internal: true) }
+        if accelerate { return .accelerate(region: region) }
+        return .region(region)
+    }
+
     /// Parses `http(s)://host[:port]` or a bare host. Alibaba hosts (`*.aliyuncs.com`) get
     /// virtual-hosted addressing and their region; every other host gets path style.
     public init?(_ text: String) {
@@ -65,6 +82,8 @@ public struct OSSEndpoint: Sendable, Equatable, CustomStringConvertible {
         guard host.hasPrefix("oss-"), host.hasSuffix(".aliyuncs.com") else { return nil }
         var name = host.dropFirst(4).dropLast(".aliyuncs.com".count)
         if name.hasSuffix("-internal") { name = name.dropLast("-internal".count) }
+        // The acceleration hosts serve every region; they name none.
+        if name == "accelerate" || name == "accelerate-overseas" { return nil }
         return name.isEmpty || name.contains(".") ? nil : String(name)
     }
 

@@ -18,6 +18,10 @@ public final class HoistRuntime: Sendable {
     public let settings: RuntimeSettings
     public let journal: UploadJournal
     public let transport: Transport
+    /// The one bandwidth budget of the process's uploads: every part of every job draws from it.
+    /// `bandwidth.update(_:)` changes the cap at run time (a config reload) without restarting
+    /// anything.
+    public let bandwidth: BandwidthBudget
     private let credentialCache = Mutex<Credentials?>(nil)
     private let isShutDown = Mutex(false)
 
@@ -38,8 +42,10 @@ public final class HoistRuntime: Sendable {
         var options = TransportOptions()
         // A connection per part in flight, so parts never queue inside libcurl.
         options.maxHostConnections = max(options.maxHostConnections, settings.parallel + 2)
+        options.caBundlePath = settings.caFile
+        bandwidth = BandwidthBudget(settings.bandwidth)
         do {
-            transport = try Transport(options: options)
+            transport = try Transport(options: options, bandwidth: bandwidth)
         } catch let error as TransportError {
             throw .transport(error)
         } catch {

@@ -13,6 +13,10 @@ public struct RuntimeSettings: Sendable {
     public let importConfig: ImportConfig
     /// The journal's and the job locks' directory (not created yet).
     public let stateDirectory: StateDirectory
+    /// The bandwidth plan the runtime's budget starts with (`HoistSettings.bandwidthPlan`).
+    public let bandwidth: BandwidthPlan
+    /// `--ca-file`, else `[tls] ca-file`: checked readable; nil uses libcurl's default bundle.
+    public let caFile: String?
 
     public static func load(_ options: RuntimeOptions) throws(HoistRuntimeError) -> RuntimeSettings {
         let file: HoistConfig
@@ -34,7 +38,18 @@ public struct RuntimeSettings: Sendable {
         } catch {
             throw .stateDirectory(error)
         }
-        return RuntimeSettings(options: options, file: file, importConfig: importConfig, stateDirectory: directory)
+        let bandwidth: BandwidthPlan
+        do {
+            bandwidth = try HoistSettings.bandwidthPlan(flags: options.flags, environment: options.environment, file: file)
+        } catch {
+            throw .configuration(error.description)
+        }
+        let caFile = options.flags.caFile ?? file.caFile
+        if let caFile {
+            try NetworkRoute.checkReadable(caFile)
+        }
+        return RuntimeSettings(options: options, file: file, importConfig: importConfig, stateDirectory: directory,
+                               bandwidth: bandwidth, caFile: caFile)
     }
 
     /// The environment variable that chooses the state directory.
@@ -73,7 +88,11 @@ public struct RuntimeSettings: Sendable {
     public func oss(region: String? = nil, fallbackEndpoint: String? = nil) throws(HoistRuntimeError) -> HoistSettings {
         var flags = options.flags
         if let region { flags.region = region }
-        if flags.endpoint == nil, env("HOIST_ENDPOINT") == nil, file.endpoint == nil { flags.endpoint = fallbackEndpoint }
+        let named = (flags.transferAcceleration ?? file.transferAcceleration ?? false)
+            || (flags.internalEndpoint ?? file.internalEndpoint ?? false)
+        if flags.endpoint == nil, env("HOIST_ENDPOINT") == nil, file.endpoint == nil, !named {
+            flags.endpoint = fallbackEndpoint
+        }
         do {
             return try HoistSettings.resolve(flags: flags, environment: options.environment, file: file)
         } catch {

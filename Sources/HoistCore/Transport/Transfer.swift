@@ -25,6 +25,9 @@ final class Transfer: @unchecked Sendable {
     /// Resumed exactly once, by `finish`.
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private var released = false
+    /// The bandwidth budget's loop-side gate, set by the loop when the transfer starts; nil when
+    /// the transport has no budget.
+    var throttle: TransferThrottle?
 
     init(id: UInt64, request: HTTPRequest, options: TransportOptions, onProgress: (@Sendable (Int64) -> Void)?) throws {
         CurlGlobal.initializeOnce()
@@ -78,8 +81,16 @@ final class Transfer: @unchecked Sendable {
     // MARK: - Callback bodies (transport thread)
 
     /// CURLOPT_READFUNCTION: fill libcurl's buffer from the body; abort on a source failure.
+    /// Under a bandwidth budget only the granted bytes are read; with none granted the transfer
+    /// pauses until `TransferThrottle` resumes it (nothing is read, nothing is held meanwhile).
     func fillUploadBuffer(_ buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
-        switch body.read(into: buffer, capacity: capacity) {
+        var allowed = capacity
+        let remaining = body.length - body.position
+        if let throttle, remaining > 0 {
+            allowed = throttle.grant(self, wanted: Int(min(Int64(capacity), remaining)))
+            if allowed == 0 { return Int(CURL_READFUNC_PAUSE) }
+        }
+        switch body.read(into: buffer, capacity: allowed) {
         case .success(let n):
             if n > 0, let onProgress { onProgress(body.handedOut) }
             return n

@@ -27,16 +27,19 @@ final class TransferLoop: @unchecked Sendable {
     private let loopThread = Mutex<pthread_t?>(nil)
     /// Transfers added to the multi handle, by easy handle. Touched only on the loop thread.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Pauses and resumes transfers for the bandwidth budget; nil without one.
+    private let throttle: TransferThrottle?
 
     static let shutdownError = TransportError(kind: .cancelled, message: "the transport was shut down")
     static let cancelledError = TransportError(kind: .cancelled, message: "the request was cancelled")
 
-    init(options: TransportOptions) throws {
+    init(options: TransportOptions, bandwidth: BandwidthBudget? = nil) throws {
         CurlGlobal.initializeOnce()
         guard let multi = curl_multi_init() else {
             throw TransportError(kind: .other, message: "curl_multi_init failed")
         }
         self.multi = multi
+        self.throttle = bandwidth.map(TransferThrottle.init(budget:))
         _ = hoist_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, options.maxHostConnections))
         _ = hoist_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, options.maxCachedConnections))
         let thread = Thread { [self] in run() }
@@ -99,13 +102,17 @@ final class TransferLoop: @unchecked Sendable {
             }
             for transfer in adds { start(transfer) }
             for id in cancels { drop(id) }
+            throttle?.resumeDue()
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
             collectFinished()
-            // Sleeps until a socket is ready, libcurl's next timer, or a wakeup.
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Sleeps until a socket is ready, libcurl's next timer, a wakeup, or the next
+            // transfer paused by the bandwidth budget is due.
+            let timeout = min(1000, throttle?.sleepBound() ?? 1000)
+            _ = curl_multi_poll(multi, nil, 0, Int32(timeout), nil)
         }
         for (easy, transfer) in active {
+            throttle?.forget(transfer)
             _ = curl_multi_remove_handle(multi, easy)
             transfer.releaseHandle()
             transfer.finish(.failure(Self.shutdownError))
@@ -124,12 +131,14 @@ final class TransferLoop: @unchecked Sendable {
             transfer.finish(.failure(TransportError(kind: .other, message: "curl_multi_add_handle: \(text)")))
             return
         }
+        transfer.throttle = throttle
         active[transfer.easy] = transfer
     }
 
     private func drop(_ id: UInt64) {
         guard let (easy, transfer) = active.first(where: { $0.value.id == id }) else { return }
         active.removeValue(forKey: easy)
+        throttle?.forget(transfer)
         _ = curl_multi_remove_handle(multi, easy)
         transfer.releaseHandle()
         transfer.finish(.failure(Self.cancelledError))
@@ -142,6 +151,7 @@ final class TransferLoop: @unchecked Sendable {
                   let transfer = active.removeValue(forKey: easy) else { continue }
             // Read the code before removing the handle: that invalidates the message.
             let result = transfer.outcome(message.pointee.data.result)
+            throttle?.forget(transfer)
             _ = curl_multi_remove_handle(multi, easy)
             transfer.releaseHandle()
             transfer.finish(result)

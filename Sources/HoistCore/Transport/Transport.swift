@@ -6,11 +6,14 @@
 /// statuses are returned, not thrown; only failures below HTTP throw.
 public final class Transport: Sendable {
     public let options: TransportOptions
+    /// The budget every request body draws from (see `TransferThrottle`); nil: no cap.
+    public let bandwidth: BandwidthBudget?
     private let loop: TransferLoop
 
-    public init(options: TransportOptions = TransportOptions()) throws {
+    public init(options: TransportOptions = TransportOptions(), bandwidth: BandwidthBudget? = nil) throws {
         self.options = options
-        self.loop = try TransferLoop(options: options)
+        self.bandwidth = bandwidth
+        self.loop = try TransferLoop(options: options, bandwidth: bandwidth)
     }
 
     deinit {
@@ -21,6 +24,13 @@ public final class Transport: Sendable {
     /// bytes handed to libcurl so far (called from the transport thread, so it must be cheap and
     /// must not block). Throws `TransportError`.
     public func send(_ request: HTTPRequest, onProgress: (@Sendable (Int64) -> Void)? = nil) async throws -> HTTPResponse {
+        var options = self.options
+        if let bandwidth {
+            // A capped transfer is slow on purpose; its stall threshold follows its fair share.
+            let connections = options.maxHostConnections > 0 ? options.maxHostConnections : 16
+            options.stallBytesPerSecond = bandwidth.stallThreshold(standard: options.stallBytesPerSecond,
+                                                                   connections: connections)
+        }
         let transfer = try Transfer(id: loop.nextID(), request: request, options: options, onProgress: onProgress)
         let id = transfer.id
         let loop = self.loop

@@ -9,8 +9,10 @@ public final class EmulatorKeyring: Sendable {
     private let keys: Locked<[String: OSSAccessKey]>
     private let log = Locked<[IssuedCredential]>([])
 
+    /// The configured keys; those with a token (`--sts-credential`) are listed by `issued()` as `added`.
     init(_ keys: [OSSAccessKey]) {
-        self.keys = Locked(Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }))
+        self.keys = Locked([:])
+        for key in keys { add(key) }
     }
 
     /// The key with this id, expired or not (the verifiers decide what expiry means).

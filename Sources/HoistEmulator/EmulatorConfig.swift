@@ -24,7 +24,8 @@ public struct EmulatorConfig: Sendable {
     public var storage: Storage
     /// Buckets that exist from the start.
     public var buckets: [String]
-    /// The keys requests may be signed with (STS keys carry their token).
+    /// The keys requests may be signed with (STS keys carry their token and may expire); STS
+    /// and the metadata service add temporary ones while the emulator runs.
     public var accessKeys: [OSSAccessKey]
     /// The region id, as in `cn-hangzhou` (V4 scope check, Location elements).
     public var region: String
@@ -44,12 +45,17 @@ public struct EmulatorConfig: Sendable {
     /// more body bytes) before its connection is closed; nil or 0 never closes. Time the server
     /// spends answering does not count, so injected latency longer than this is still served.
     public var idleTimeoutSeconds: Double?
+    /// The emulated STS (AssumeRole, AssumeRoleWithOIDC on the main port).
+    public var sts: STSEmulatorSettings
+    /// The emulated ECS metadata service on a port of its own; nil runs none.
+    public var metadata: MetadataSettings?
 
     public init(host: String = "127.0.0.1", port: Int = 0, storage: Storage = .temporaryDirectory, buckets: [String] = [],
                 accessKeys: [OSSAccessKey] = [], region: String = "cn-hangzhou", minPartSize: Int = 102_400,
                 authentication: Bool = true, faults: FaultSettings = FaultSettings(), discardComputesMD5: Bool = false,
                 eventLoopThreads: Int = 0, ecs: ECSEmulatorSettings = ECSEmulatorSettings(),
-                idleTimeoutSeconds: Double? = 120) {
+                idleTimeoutSeconds: Double? = 120, sts: STSEmulatorSettings = STSEmulatorSettings(),
+                metadata: MetadataSettings? = nil) {
         self.host = host
         self.port = port
         self.storage = storage
@@ -63,5 +69,7 @@ public struct EmulatorConfig: Sendable {
         self.eventLoopThreads = eventLoopThreads
         self.ecs = ecs
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.sts = sts
+        self.metadata = metadata
     }
 }

@@ -24,11 +24,14 @@ public final class EmulatorServer: Sendable {
     public let ecs: ECSControl
     /// Where bytes are stored; nil in discard mode.
     public let dataDirectory: String?
+    /// The emulated STS and the keyring OSS, ECS and STS all check.
+    public let sts: STSControl
+    /// `http://HOST:PORT` of the metadata service, when `EmulatorConfig.metadata` asked for one.
+    public let metadataBaseURL: String?
 
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
-    private let serverChannel: any Channel
-    private let serving: Task<Void, Never>
+    private let listeners: [Listener]
     private let uploadControl: UploadControl
     private let removeDataOnShutdown: Bool
     private let stopped = Locked(false)
@@ -61,81 +64,59 @@ public final class EmulatorServer: Sendable {
         let faults = FaultInjector(config.faults)
         let counters = EmulatorCounters()
         let uploads = UploadControl(store: store, blobs: blobs)
+        let sts = STSControl(keyring: EmulatorKeyring(config.accessKeys), settings: config.sts)
         let authenticator: any OSSAuthenticator = config.authentication
-            ? makeAuthenticator(config) : OpenAccess()
+            ? makeAuthenticator(config, keyring: sts.keyring) : OpenAccess()
         let oss = OSSService(store: store, blobs: blobs, authenticator: authenticator, counters: counters,
                              region: config.region, minPartSize: Int64(config.minPartSize), logger: logger)
         let registry = ECSImageRegistry(settings: config.ecs)
         let ecs = ECSControl(registry: registry, clock: { faults.now })
         let ecsService = ECSService(registry: registry, store: store, probe: ECSObjectProbe(blobs: blobs),
-                                    authenticator: ECSAuthenticator(keys: config.accessKeys, enabled: config.authentication),
+                                    authenticator: ECSAuthenticator(keyring: sts.keyring, enabled: config.authentication),
                                     region: config.region, logger: logger)
-        // Order matters: the first service that claims a request gets it. ECS claims only RPC
-        // requests (Action / x-acs-action), so it goes before OSS, which takes the rest.
-        let admin = AdminService(faults: faults, counters: counters, uploads: uploads, ecs: ecs)
-        let router = ServiceRouter(services: [admin, ecsService, oss])
+        // Order matters: the first service that claims a request gets it. STS claims only its two
+        // actions and ECS any other RPC request (Action / x-acs-action), so both go before OSS,
+        // which takes the rest.
+        let admin = AdminService(faults: faults, counters: counters, uploads: uploads, ecs: ecs, sts: sts)
+        let stsService = STSService(control: sts, authentication: config.authentication)
+        let router = ServiceRouter(services: [admin, stsService, ecsService, oss])
         let connection = Connection(router: router, faults: faults, counters: counters, logger: logger)
-
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
-            .bind(host: config.host, port: config.port) { child in
-                child.eventLoop.makeCompletedFuture {
-                    let wait = ClientWait()
-                    if let idle = config.idleTimeoutSeconds, idle > 0 {
-                        try child.pipeline.syncOperations.addHandlers(
-                            IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))),
-                            ClientIdleCloser(wait: wait, counters: counters))
-                    }
-                    // No pipelining assistance: `Connection` reads one request at a time and answers it
-                    // before reading the next, so the handler adds nothing, and it asserts when an
-                    // early answer (an error before `100 Continue`) precedes the request's end.
-                    try child.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true)
-                    let channel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: child,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))
-                    )
-                    return (channel, wait)
-                }
+        var listeners = [try await Listener.bind(host: config.host, port: config.port, group: group, config: config,
+                                                 connection: connection, counters: counters, logger: logger)]
+        var metadataBaseURL: String?
+        if let metadata = config.metadata {
+            let service = MetadataService(keyring: sts.keyring, settings: metadata)
+            let metadataConnection = Connection(router: ServiceRouter(services: [service]), faults: faults,
+                                                counters: counters, logger: logger)
+            do {
+                listeners.append(try await Listener.bind(host: config.host, port: metadata.port, group: group, config: config,
+                                                         connection: metadataConnection, counters: counters, logger: logger))
+            } catch {
+                await listeners[0].close()
+                throw error
             }
-        let serving = Task {
-            await withDiscardingTaskGroup { tasks in
-                do {
-                    try await channel.executeThenClose { inbound in
-                        for try await (client, wait) in inbound {
-                            tasks.addTask { await connection.serve(client, wait: wait) }
-                        }
-                    }
-                } catch {
-                    logger.debug("accept loop ended: \(error)")
-                }
-                tasks.cancelAll()
-            }
+            metadataBaseURL = listeners[1].baseURL
         }
-        let port = channel.channel.localAddress?.port ?? config.port
-        let shownHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
-        return EmulatorServer(port: port, baseURL: "http://\(shownHost):\(port)", faults: faults, counters: counters, ecs: ecs,
-                              dataDirectory: root, group: group, pool: pool, serverChannel: channel.channel,
-                              serving: serving, uploadControl: uploads,
-                              removeDataOnShutdown: config.storage == .temporaryDirectory)
+        let removeData = config.storage == .temporaryDirectory
+        return EmulatorServer(port: listeners[0].port, baseURL: listeners[0].baseURL, faults: faults, counters: counters,
+                              ecs: ecs, dataDirectory: root, sts: sts, metadataBaseURL: metadataBaseURL, group: group,
+                              pool: pool, listeners: listeners, uploadControl: uploads, removeDataOnShutdown: removeData)
     }
 
-    private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, ecs: ECSControl, dataDirectory: String?,
-                 group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, serverChannel: any Channel,
-                 serving: Task<Void, Never>, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
+    private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, ecs: ECSControl,
+                 dataDirectory: String?, sts: STSControl, metadataBaseURL: String?, group: MultiThreadedEventLoopGroup,
+                 pool: NIOThreadPool, listeners: [Listener], uploadControl: UploadControl, removeDataOnShutdown: Bool) {
         self.port = port
         self.baseURL = baseURL
         self.faults = faults
         self.counters = counters
         self.ecs = ecs
         self.dataDirectory = dataDirectory
+        self.sts = sts
+        self.metadataBaseURL = metadataBaseURL
         self.group = group
         self.pool = pool
-        self.serverChannel = serverChannel
-        self.serving = serving
+        self.listeners = listeners
         self.uploadControl = uploadControl
         self.removeDataOnShutdown = removeDataOnShutdown
     }
@@ -145,13 +126,7 @@ public final class EmulatorServer: Sendable {
     public func shutdown() async throws {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if already { return }
-        // Close first and let the accept loop drain on its own: once the close completes no
-        // connection can be accepted any more, and every child already accepted is still taken
-        // from the stream and served (then cancelled). Cancelling the loop before it drained left
-        // accepted children unread, and NIO traps on an NIOAsyncChannel dropped without `finish()`
-        // (seen when a client connected during a restart).
-        try? await serverChannel.close()
-        await serving.value
+        for listener in listeners { await listener.close() }
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
         if removeDataOnShutdown, let dataDirectory {
@@ -176,8 +151,8 @@ public final class EmulatorServer: Sendable {
 }
 
 extension EmulatorServer {
-    /// The signature checker for a config with authentication on.
-    static func makeAuthenticator(_ config: EmulatorConfig) -> any OSSAuthenticator {
-        VerifyingAuthenticator(verifier: OSSRequestVerifier(keys: config.accessKeys, region: config.region))
+    /// The signature checker for a config with authentication on, over the live keyring.
+    static func makeAuthenticator(_ config: EmulatorConfig, keyring: EmulatorKeyring) -> any OSSAuthenticator {
+        VerifyingAuthenticator(verifier: OSSRequestVerifier(region: config.region) { keyring.key($0) })
     }
 }

@@ -94,7 +94,7 @@ struct AgentCommand: AsyncParsableCommand {
             do {
                 runtime = try HoistRuntime(options)
                 _ = try runtime.settings.oss()
-                _ = try runtime.credentials()
+                _ = try await runtime.credentials()
             } catch {
                 throw error.commandFailure
             }

@@ -49,6 +49,18 @@ struct EmulatorCommand: AsyncParsableCommand {
           POST   /_hoist/admin/ecs/images/IMAGE_ID/fail  {"reason":"..."}
           DELETE /_hoist/admin/ecs/images/IMAGE_ID
           GET    /_hoist/admin/ecs/counters  imports, images created, replays
+          GET    /_hoist/admin/sts           STS settings, temporary credentials issued
+          POST   /_hoist/admin/sts/settings  e.g. {"lifetimeSeconds":5}
+          POST   /_hoist/admin/sts/credentials  {"accessKeyId":..,"accessKeySecret":..,
+                 "securityToken":..,"expiresInSeconds":60}
+          POST   /_hoist/admin/sts/credentials/ID/expire
+
+        The same port serves STS AssumeRole (signed like ECS) and
+        AssumeRoleWithOIDC; the credentials they issue are accepted by OSS and
+        ECS until they expire, then refused with SecurityTokenExpired (OSS) and
+        InvalidSecurityToken.Expired (ECS). --metadata-port adds the ECS instance
+        metadata service (IMDSv2 token, RAM role credentials) on its own port,
+        logged on stderr.
 
         Examples:
           hoist emulator --port 9000 --bucket images \\
@@ -161,6 +173,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Do not read stored objects to check ImportImage's Format and DiskImageSize against the image bytes.")
     var ecsNoFormatCheck = false
 
+    @OptionGroup(title: "Temporary credentials")
+    var credentialOptions: EmulatorCredentialOptions
+
     func validate() throws {
         if accessKeyIds.count != accessKeySecrets.count {
             throw ValidationError("Give one --access-key-secret for every --access-key-id.")
@@ -183,8 +198,12 @@ struct EmulatorCommand: AsyncParsableCommand {
             storage: discard ? .discard : data.map { .directory($0) } ?? .temporaryDirectory,
             buckets: buckets, accessKeys: keys, region: region, minPartSize: minPartSize,
             authentication: !noAuth, faults: try faultSettings(), discardComputesMD5: discardMd5, ecs: try ecsSettings(),
-            idleTimeoutSeconds: idleTimeout > 0 ? idleTimeout : nil)
+            idleTimeoutSeconds: idleTimeout > 0 ? idleTimeout : nil, sts: credentialOptions.stsSettings,
+            metadata: credentialOptions.metadata)
         let server = try await EmulatorServer.start(config)
+        if let metadata = server.metadataBaseURL {
+            FileHandle.standardError.write(Data("hoist-emulator metadata service on \(metadata)\n".utf8))
+        }
         // Written straight to fd 1 (unbuffered), so a parent reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data("hoist-emulator listening on \(server.baseURL)\n".utf8))
         await ShutdownSignal.wait()
@@ -201,7 +220,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        return keys
+        return keys + (try credentialOptions.stsKeys())
     }
 
     func faultSettings() throws -> FaultSettings {

@@ -35,9 +35,9 @@ struct ImportCommand: AsyncParsableCommand {
           [tags]
           team = "web"
 
-        Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS, ALIBABA_CLOUD_SECURITY_TOKEN,
-        or from systemd credentials; they are never printed. To upload and import
+        Credentials come from the SDKs' chain (the environment, systemd credentials,
+        an OIDC role, the aliyun CLI profile, ~/.alibabacloud/credentials, the ECS
+        instance RAM role, ALIBABA_CLOUD_CREDENTIALS_URI); they are never printed. To upload and import
         in one command, use `hoist upload FILE --import --image-name NAME --wait`.
 
         Examples:

@@ -54,7 +54,7 @@ struct RetryCommand: AsyncParsableCommand {
                 throw ImportError.wrongState(jobId: job, state: record.state,
                                              hint: "it stopped before its import; run the upload again to resume it")
             }
-            _ = try runtime.credentials()
+            _ = try await runtime.credentials()
             let ecs = try runtime.ecsClient(region: region)
             var oss: OSSClient?
             if !skipObjectCheck {

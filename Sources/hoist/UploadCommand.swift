@@ -16,8 +16,10 @@ struct UploadCommand: AsyncParsableCommand {
         Without a destination the key is the file name under the configured prefix and bucket; \
         a destination ending in '/' is a prefix for the file name.
 
-        Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and \
-        (for STS) ALIBABA_CLOUD_SECURITY_TOKEN, or from systemd credentials.
+        Credentials come from the SDKs' chain: ALIBABA_CLOUD_ACCESS_KEY_ID, \
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET and (for STS) ALIBABA_CLOUD_SECURITY_TOKEN, systemd \
+        credentials, an OIDC role, the aliyun CLI profile, ~/.alibabacloud/credentials, the ECS \
+        instance RAM role, or ALIBABA_CLOUD_CREDENTIALS_URI (see the README).
 
         With --import the object is then imported as an ECS custom image, in the same job. Every \
         import parameter (config [import] < --manifest < flags) and the image file itself (format, \
@@ -124,7 +126,7 @@ struct UploadCommand: AsyncParsableCommand {
                 : nil
             do {
                 runtime = try HoistRuntime(settings)
-                _ = try runtime.credentials()
+                _ = try await runtime.credentials()
             } catch {
                 throw error.commandFailure
             }

@@ -126,47 +126,6 @@ import Testing
         #expect(throws: ConfigError.self) { try noBucket.destination(forFile: "/d.img", given: nil) }
     }
 
-    @Test func credentialsFromTheEnvironment() throws {
-        let chain = CredentialChain(environment: [
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cr3t-value",
-            "ALIBABA_CLOUD_SECURITY_TOKEN": "tok",
-        ])
-        let (credentials, source) = try chain.resolve()
-        #expect(credentials == Credentials(accessKeyId: "LTAIid", accessKeySecret: "s3cr3t-value", securityToken: "tok"))
-        #expect(source == "environment")
-        #expect(!credentials.description.contains("s3cr3t-value"))
-        #expect(!credentials.description.contains("tok)"))
-    }
-
-    @Test func incompleteOrMissingCredentialsNameWhatIsMissingButNoValue() {
-        #expect(throws: CredentialError.incomplete(source: "the environment", missing: "ALIBABA_CLOUD_ACCESS_KEY_SECRET")) {
-            try CredentialChain(environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "id"]).resolve()
-        }
-        #expect(throws: CredentialError.incomplete(source: "the environment", missing: "ALIBABA_CLOUD_ACCESS_KEY_ID")) {
-            try CredentialChain(environment: ["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "very-secret"]).resolve()
-        }
-        #expect(throws: CredentialError.none) { try CredentialChain(environment: [:]).resolve() }
-        #expect(!CredentialError.incomplete(source: "the environment", missing: "X").description.contains("very-secret"))
-    }
-
-    @Test func environmentBeatsSystemdCredentials() throws {
-        let directory = NSTemporaryDirectory() + "hoist-creds-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "file-id\n".write(toFile: directory + "/access-key-id", atomically: true, encoding: .utf8)
-        try "file-secret\n".write(toFile: directory + "/access-key-secret", atomically: true, encoding: .utf8)
-
-        let fromFiles = try CredentialChain(environment: ["CREDENTIALS_DIRECTORY": directory]).resolve()
-        #expect(fromFiles.credentials == Credentials(accessKeyId: "file-id", accessKeySecret: "file-secret"))
-        #expect(fromFiles.source == "systemd credentials")
-
-        let fromEnv = try CredentialChain(environment: [
-            "CREDENTIALS_DIRECTORY": directory, "ALIBABA_CLOUD_ACCESS_KEY_ID": "env-id",
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret",
-        ]).resolve()
-        #expect(fromEnv.credentials.accessKeyId == "env-id")
-    }
-
     @Test func sizesAndDurations() {
         #expect(ByteCount.parse("64MiB") == 64 << 20)
         #expect(ByteCount.parse("64 MB") == 64 << 20)

@@ -79,14 +79,15 @@ import Testing
 
     @Test func credentialsComeFromTheChainAndTheirAbsenceSaysWhatToSet() async throws {
         try await withScratch { dir in
-            let options = RuntimeOptions(flags: HoistConfig(stateDirectory: dir), environment: ["HOME": dir])
-            let missing = #expect(throws: HoistRuntimeError.self) { try RuntimeSettings.load(options).credentials() }
+            let options = RuntimeOptions(flags: HoistConfig(stateDirectory: dir),
+                                         environment: ["HOME": dir, "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"])
+            let missing = await #expect(throws: HoistRuntimeError.self) { try await RuntimeSettings.load(options).credentials() }
             #expect(missing?.isUsage == true)
             #expect(missing?.description.contains(CredentialChain.idVariable) == true)
             var given = options
             given.environment[CredentialChain.idVariable] = "LTAIid"
             given.environment[CredentialChain.secretVariable] = "secret"
-            let credentials = try RuntimeSettings.load(given).credentials()
+            let credentials = try await RuntimeSettings.load(given).credentials()
             #expect(credentials.accessKeyId == "LTAIid")
         }
     }

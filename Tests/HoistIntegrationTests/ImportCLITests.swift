@@ -54,7 +54,8 @@ struct ImportCLITests {
 
     @Test func missingCredentialsAreAUsageErrorAndNoSecretIsPrinted() async throws {
         try await ImportCLI.withEmulator { _, cli in
-            let none = try await cli.run(["import", "oss://images/disk.qcow2", "--image-name", "web-v1"], environment: [:])
+            let none = try await cli.run(["import", "oss://images/disk.qcow2", "--image-name", "web-v1"],
+                                         environment: ["HOME": "/nonexistent", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"])
             #expect(none.status == 2 && none.stderr.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"))
             let some = try await cli.run(["import", "oss://images/missing.qcow2", "--image-name", "web-v1"])
             #expect(!(some.stdout + some.stderr).contains(ImportCLI.secret))

@@ -46,13 +46,24 @@ public final class ECSClient: Sendable {
 
     public let configuration: Configuration
     private let credentials: CredentialsSource
+    private let renew: (@Sendable (Credentials) async throws -> Credentials)?
     private let send: Send
 
     /// The general form: any credentials source (env, RAM-role metadata, …) and any sender.
-    public init(configuration: Configuration, credentials: @escaping CredentialsSource, send: @escaping Send) {
+    /// `renew`, when given, replaces credentials a call was refused with as expired; the call is
+    /// then signed afresh and sent once more, inside `call`, so callers never see that refusal.
+    public init(configuration: Configuration, credentials: @escaping CredentialsSource,
+                renew: (@Sendable (Credentials) async throws -> Credentials)? = nil, send: @escaping Send) {
         self.configuration = configuration
         self.credentials = credentials
+        self.renew = renew
         self.send = send
+    }
+
+    /// Credentials that refresh themselves and are renewed after an expiry refusal.
+    public convenience init(configuration: Configuration, credentials source: RefreshingCredentials, transport: Transport) {
+        self.init(configuration: configuration, credentials: { try await source.credentials() },
+                  renew: { try await source.renew(rejected: $0) }, send: { try await transport.send($0) })
     }
 
     public convenience init(configuration: Configuration, credentials: Credentials, transport: Transport) {
@@ -102,8 +113,12 @@ public final class ECSClient: Sendable {
 
     /// Signs, sends and decodes any RPC action.
     public func call<T: Decodable>(_ action: String, _ parameters: [(name: String, value: String)], as type: T.Type) async throws -> T {
-        let request = makeRequest(action: action, parameters: parameters, credentials: try await credentials())
-        let response = try await send(request)
+        var signing = try await credentials()
+        var response = try await send(makeRequest(action: action, parameters: parameters, credentials: signing))
+        if !(200..<300).contains(response.status), let renew, ECSError(response: response).isExpiredCredentials {
+            signing = try await renew(signing)
+            response = try await send(makeRequest(action: action, parameters: parameters, credentials: signing))
+        }
         guard (200..<300).contains(response.status) else { throw ECSError(response: response) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))

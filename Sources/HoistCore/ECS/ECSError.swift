@@ -74,6 +74,10 @@ public struct ECSError: Error, Sendable, Equatable, Codable, CustomStringConvert
         return ["ServiceUnavailable", "InternalError", "UnknownError"].contains(code)
     }
 
+    /// ECS refused the call's STS token as expired (`InvalidSecurityToken.Expired`, the code of the
+    /// ECS error table): renewing the credentials and signing again fixes it.
+    public var isExpiredCredentials: Bool { code == "InvalidSecurityToken.Expired" }
+
     /// The account has not authorised ECS to read OSS. Matched on a case-insensitive prefix
     /// because the live spelling varies between `…ServiceAcount` and `…ServiceAccount`.
     public var isMissingImportRole: Bool {

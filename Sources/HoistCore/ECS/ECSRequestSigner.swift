@@ -10,6 +10,8 @@ public struct ECSRequestSigner: Sendable {
     public static let apiVersion = "2014-05-26"
 
     public var endpoint: ECSEndpoint
+    /// The API version signed and sent: ECS's by default; STS (`2015-04-01`) signs the same way.
+    public var version: String
     public var method: ECSSignatureMethod
     /// `POST` (the default, as the current SDK) or `GET`.
     public var httpMethod: String
@@ -17,9 +19,11 @@ public struct ECSRequestSigner: Sendable {
     /// Sent and, with ACS3, signed. Lets a test mirror another client's headers exactly.
     public var extraHeaders: [(name: String, value: String)]
 
-    public init(endpoint: ECSEndpoint, method: ECSSignatureMethod = .acs3, httpMethod: String = "POST",
-                userAgent: String = "hoist/1 (ECS RPC)", extraHeaders: [(name: String, value: String)] = []) {
+    public init(endpoint: ECSEndpoint, version: String = ECSRequestSigner.apiVersion, method: ECSSignatureMethod = .acs3,
+                httpMethod: String = "POST", userAgent: String = "hoist/1 (ECS RPC)",
+                extraHeaders: [(name: String, value: String)] = []) {
         self.endpoint = endpoint
+        self.version = version
         self.method = method
         self.httpMethod = httpMethod
         self.userAgent = userAgent
@@ -37,7 +41,7 @@ public struct ECSRequestSigner: Sendable {
     private func signV1(action: String, parameters: [(name: String, value: String)], credentials: Credentials,
                         date: Date, nonce: String, timeout: Double?) -> HTTPRequest {
         var params = parameters
-        params += [("Action", action), ("Format", "json"), ("Version", Self.apiVersion),
+        params += [("Action", action), ("Format", "json"), ("Version", version),
                    ("Timestamp", ECSTimestamp.format(date)), ("SignatureNonce", nonce),
                    ("SignatureMethod", RPCSignatureV1.signatureMethod),
                    ("SignatureVersion", RPCSignatureV1.signatureVersion), ("AccessKeyId", credentials.accessKeyId)]
@@ -53,7 +57,7 @@ public struct ECSRequestSigner: Sendable {
     private func signACS3(action: String, parameters: [(name: String, value: String)], credentials: Credentials,
                           date: Date, nonce: String, timeout: Double?) -> HTTPRequest {
         var headers: [(name: String, value: String)] = [
-            ("host", endpoint.authority), ("x-acs-version", Self.apiVersion), ("x-acs-action", action),
+            ("host", endpoint.authority), ("x-acs-version", version), ("x-acs-action", action),
             ("user-agent", userAgent), ("x-acs-date", ECSTimestamp.format(date)), ("x-acs-signature-nonce", nonce),
             ("accept", "application/json"), ("x-acs-content-sha256", ACS3Signature.emptyPayloadHash),
         ]

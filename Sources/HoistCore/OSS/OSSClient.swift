@@ -5,20 +5,33 @@ import Foundation
 /// Each call is one HTTP exchange: no retries here. The retry layer (Upload/) decides using
 /// `OSSError.isRetryable`, `qosDelay` and, after `RequestTimeTooSkewed`, sets `clockOffset` from
 /// `OSSError.serverDate` so the next signature carries server time. Credentials are fetched per
-/// request through a closure so STS and RAM-role credentials can rotate underneath a long upload.
+/// request through a closure so STS and RAM-role credentials can rotate underneath a long upload;
+/// a request refused because its temporary credentials expired meanwhile is sent once more with
+/// renewed ones (`renew`), inside the call, so the retry layer never counts it as a failure.
 public final class OSSClient: Sendable {
     public let endpoint: OSSEndpoint
     public let signer: OSSRequestSigner
     private let transport: Transport
     private let credentials: @Sendable () async throws -> Credentials
+    private let renew: (@Sendable (Credentials) async throws -> Credentials)?
     private let offset = ClockOffset()
 
+    /// `renew`, when given, replaces credentials a request was refused with as expired.
     public init(endpoint: OSSEndpoint, signer: OSSRequestSigner, transport: Transport,
-                credentials: @escaping @Sendable () async throws -> Credentials) {
+                credentials: @escaping @Sendable () async throws -> Credentials,
+                renew: (@Sendable (Credentials) async throws -> Credentials)? = nil) {
         self.endpoint = endpoint
         self.signer = signer
         self.transport = transport
         self.credentials = credentials
+        self.renew = renew
+    }
+
+    /// Credentials that refresh themselves and are renewed after an expiry refusal.
+    public convenience init(endpoint: OSSEndpoint, signer: OSSRequestSigner, transport: Transport,
+                            credentials source: RefreshingCredentials) {
+        self.init(endpoint: endpoint, signer: signer, transport: transport,
+                  credentials: { try await source.credentials() }, renew: { try await source.renew(rejected: $0) })
     }
 
     /// Fixed credentials; the region defaults to the endpoint's, which custom endpoints lack.
@@ -52,12 +65,17 @@ public final class OSSClient: Sendable {
 
     /// Signs, sends and turns any non-2xx answer into an `OSSError`.
     func perform(_ call: Call, onProgress: (@Sendable (Int64) -> Void)? = nil) async throws -> HTTPResponse {
-        let request = prepare(call, credentials: try await credentials(), date: Date().addingTimeInterval(clockOffset))
-        let response = try await transport.send(request, onProgress: onProgress)
-        guard (200..<300).contains(response.status) else {
-            throw OSSError(response: response, key: call.key)
+        var signing = try await credentials()
+        var renewed = false
+        while true {
+            let request = prepare(call, credentials: signing, date: Date().addingTimeInterval(clockOffset))
+            let response = try await transport.send(request, onProgress: onProgress)
+            if (200..<300).contains(response.status) { return response }
+            let error = OSSError(response: response, key: call.key)
+            guard !renewed, let renew, error.isExpiredCredentials(signing) else { throw error }
+            signing = try await renew(signing)
+            renewed = true
         }
-        return response
     }
 
     /// The wire request for `call`, signed at `date`; separate from `perform` so tests can check

@@ -118,6 +118,14 @@ public struct OSSError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether OSS refused `credentials` because they expired: `SecurityTokenExpired`, or
+    /// `InvalidAccessKeyId` for temporary credentials (OSS no longer knows an expired STS key id,
+    /// per its STS troubleshooting page). Long-lived keys are never "expired".
+    public func isExpiredCredentials(_ credentials: Credentials) -> Bool {
+        guard credentials.isTemporary, httpStatus == 403 else { return false }
+        return code == "SecurityTokenExpired" || code == "InvalidAccessKeyId"
+    }
+
     /// Seconds the local clock is behind the server (positive) or ahead (negative), measured
     /// against `localNow`, the local time the response arrived.
     public func clockOffset(localNow: Date) -> Double? {

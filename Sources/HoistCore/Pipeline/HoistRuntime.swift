@@ -12,8 +12,9 @@ import Synchronization
 /// view (one outage, one probe, every waiting part woken together).
 ///
 /// Invariants: the journal and the transport exist from `init` until `shutdown()`, which is
-/// idempotent and the only place either is closed; credentials are read at most once, on
-/// first use, so a command that never calls OSS or ECS never needs them.
+/// idempotent and the only place either is closed; credentials are located on first use, so a
+/// command that never calls OSS or ECS never needs them, and every client of the runtime signs
+/// with the one `RefreshingCredentials`, which renews temporary credentials before they expire.
 public final class HoistRuntime: Sendable {
     public let settings: RuntimeSettings
     public let journal: UploadJournal
@@ -22,7 +23,8 @@ public final class HoistRuntime: Sendable {
     /// `bandwidth.update(_:)` changes the cap at run time (a config reload) without restarting
     /// anything.
     public let bandwidth: BandwidthBudget
-    private let credentialCache = Mutex<Credentials?>(nil)
+    /// The process's credentials (see `RefreshingCredentials`); `hoist doctor` reads its source and expiry.
+    public let credentialSource: RefreshingCredentials
     private let isShutDown = Mutex(false)
 
     /// Opens the journal (creating the state directory, mode 0700) and starts the transport.
@@ -51,6 +53,7 @@ public final class HoistRuntime: Sendable {
         } catch {
             throw .transport(TransportError(kind: .other, message: String(describing: error)))
         }
+        credentialSource = settings.credentialSource(transport: transport)
     }
 
     /// Resolves `options` and opens the runtime.
@@ -73,19 +76,20 @@ public final class HoistRuntime: Sendable {
         try? journal.close()
     }
 
-    /// The credentials, read on first use and kept for the runtime's life.
-    public func credentials() throws(HoistRuntimeError) -> Credentials {
-        if let known = credentialCache.withLock({ $0 }) { return known }
-        let read = try settings.credentials()
-        credentialCache.withLock { $0 = read }
-        return read
+    /// The credentials to sign with now: located on first use, refreshed before they expire.
+    public func credentials() async throws(HoistRuntimeError) -> Credentials {
+        do {
+            return try await credentialSource.credentials()
+        } catch {
+            throw .credentials(error)
+        }
     }
 
-    /// An OSS client for `oss` (endpoint, signature version, region) on the shared transport.
+    /// An OSS client for `oss` (endpoint, signature version, region) on the shared transport,
+    /// signing with the runtime's refreshing credentials.
     public func ossClient(_ oss: HoistSettings) throws(HoistRuntimeError) -> OSSClient {
-        let credentials = try credentials()
-        return OSSClient(endpoint: oss.endpoint, signer: OSSRequestSigner(version: oss.signatureVersion, region: oss.region),
-                         transport: transport, credentials: { credentials })
+        OSSClient(endpoint: oss.endpoint, signer: OSSRequestSigner(version: oss.signatureVersion, region: oss.region),
+                  transport: transport, credentials: credentialSource)
     }
 
     /// An ECS client for `region` on the shared transport. The endpoint is checked now; the
@@ -93,8 +97,8 @@ public final class HoistRuntime: Sendable {
     /// need no ECS call needs no credentials.
     public func ecsClient(region: String) throws(HoistRuntimeError) -> ECSClient {
         let endpoint = try settings.ecsEndpoint(region: region)
-        return ECSClient(configuration: .init(regionId: region, endpoint: endpoint),
-                         credentials: { [self] in try credentials() }, transport: transport)
+        return ECSClient(configuration: .init(regionId: region, endpoint: endpoint), credentials: credentialSource,
+                         transport: transport)
     }
 
     /// The lock of one job, in this runtime's state directory (see `JobLock`).

@@ -5,7 +5,7 @@ public enum HoistRuntimeError: Error, Sendable, CustomStringConvertible {
     /// The config file, a setting, or the combination of settings is wrong. The message names
     /// the file or setting and what it should be.
     case configuration(String)
-    /// No usable credentials in the environment or systemd credentials.
+    /// No usable credentials anywhere in the chain (`CredentialChain`), or a source is broken.
     case credentials(CredentialError)
     /// The state directory cannot be chosen or created.
     case stateDirectory(StateDirectoryError)

@@ -6,7 +6,7 @@ extension JobRunner {
         async throws -> JobOutcome {
         let request = job.importImage
         let region = request.regionId
-        _ = try runtime.credentials()
+        _ = try await runtime.credentials()
         let oss = try runtime.settings.oss(region: region)
         let tracker = try self.tracker(region: region, oss: job.checkObject ? try runtime.ossClient(oss) : nil,
                                        options: job.options, onEvent: onEvent)

@@ -118,12 +118,20 @@ public struct RuntimeSettings: Sendable {
         return endpoint
     }
 
-    /// The credentials: given ones, else the chain (environment, then systemd credentials).
-    /// Never a flag: command lines are visible to every user of the host.
-    public func credentials() throws(HoistRuntimeError) -> Credentials {
-        if let given = options.credentials { return given }
+    /// Where credentials come from: given ones, else the chain (`CredentialChain`) over this
+    /// runtime's environment, asking servers through `transport`. Never a flag: command lines
+    /// are visible to every user of the host.
+    public func credentialSource(transport: Transport? = nil) -> RefreshingCredentials {
+        if let given = options.credentials {
+            return RefreshingCredentials(provider: StaticCredentialProvider(given, source: "given credentials"))
+        }
+        return RefreshingCredentials(chain: CredentialChain(environment: options.environment, transport: transport))
+    }
+
+    /// The credentials the source gives now (see `credentialSource`).
+    public func credentials() async throws(HoistRuntimeError) -> Credentials {
         do {
-            return try CredentialChain(environment: options.environment).resolve().credentials
+            return try await credentialSource().credentials()
         } catch {
             throw .credentials(error)
         }

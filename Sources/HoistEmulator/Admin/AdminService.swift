@@ -19,6 +19,8 @@ import NIOHTTP1
 ///   drops those stored parts (all when no body)
 /// - `/_hoist/admin/ecs/...` → the emulated ECS (settings, images, RAM role, failures, counters);
 ///   see `AdminService+ECS.swift`
+/// - `/_hoist/admin/sts/...` → the emulated STS (credential lifetime, temporary credentials);
+///   see `AdminService+STS.swift`
 ///
 /// Example: `curl -X POST localhost:9000/_hoist/admin/faults -d '{"errors":[{"operation":"UploadPart","rate":0.1}]}'`
 struct AdminService: EmulatorService {
@@ -28,6 +30,7 @@ struct AdminService: EmulatorService {
     let counters: EmulatorCounters
     let uploads: UploadControl
     let ecs: ECSControl
+    let sts: STSControl
 
     var isSubjectToFaults: Bool { false }
 
@@ -52,6 +55,9 @@ struct AdminService: EmulatorService {
             }
             if route.first == "ecs" {
                 return try ecsRoute(request.method, Array(route.dropFirst()), payload: payload)
+            }
+            if route.first == "sts" {
+                return try stsRoute(request.method, Array(route.dropFirst()), payload: payload, now: now)
             }
             switch (request.method, route.joined(separator: "/")) {
             case (.GET, "health"):

@@ -16,20 +16,24 @@ struct ECSCall: Sendable {
 }
 
 /// Checks ECS signatures (ACS3-HMAC-SHA256 and RPC v1 HMAC-SHA1) through HoistCore's
-/// `ECSRequestVerifier`, against the same keys OSS accepts, so one key pair drives a whole
-/// upload-and-import run. With authentication off it only extracts the action.
+/// `ECSRequestVerifier`, against the same keyring OSS checks (temporary credentials included), so
+/// one key pair drives a whole upload-and-import run. With authentication off it only extracts
+/// the action.
 struct ECSAuthenticator: Sendable {
     /// Nil accepts every request (`--no-auth`).
     let verifier: ECSRequestVerifier?
 
-    init(keys: [OSSAccessKey], enabled: Bool) {
+    init(keyring: EmulatorKeyring, enabled: Bool) {
         guard enabled else {
             verifier = nil
             return
         }
         // One nonce cache per server: a replayed request is refused on any connection.
         verifier = ECSRequestVerifier(nonces: ECSNonceCache()) { id in
-            keys.first { $0.id == id }.map { ECSAccessKeyRecord(secret: $0.secret, securityToken: $0.securityToken) }
+            keyring.key(id).map {
+                ECSAccessKeyRecord(secret: $0.secret, securityToken: $0.securityToken,
+                                   tokenExpiration: $0.expiration?.timeIntervalSince1970)
+            }
         }
     }
 

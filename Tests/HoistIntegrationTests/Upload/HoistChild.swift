@@ -55,6 +55,12 @@ final class HoistChild: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        var environment = environment
+        // Tests send traffic to loopback only: a child without credentials must not try the real
+        // ECS metadata address (100.100.100.200) unless a test points it at its own server.
+        if environment["HOIST_ECS_METADATA_ENDPOINT"] == nil {
+            environment["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
+        }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)

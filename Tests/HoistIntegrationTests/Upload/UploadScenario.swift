@@ -17,10 +17,10 @@ final class UploadScenario: @unchecked Sendable {
     private let transport: Transport
     let client: OSSClient
 
-    init(faults: FaultSettings = FaultSettings()) async throws {
+    init(faults: FaultSettings = FaultSettings(), metadata: MetadataSettings? = nil) async throws {
         server = try await EmulatorServer.start(EmulatorConfig(
             buckets: [bucket], accessKeys: [Self.accessKey], minPartSize: 100 * 1024, faults: faults,
-            eventLoopThreads: 2))
+            eventLoopThreads: 2, metadata: metadata))
         let base = URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath().path
         directory = base + "/hoist-it-\(UUID().uuidString.prefix(8))"
         stateDirectory = directory + "/state"
@@ -74,6 +74,8 @@ final class UploadScenario: @unchecked Sendable {
             "ALIBABA_CLOUD_ACCESS_KEY_ID": Self.accessKey.id,
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": Self.accessKey.secret,
             "NO_PROXY": "*", "no_proxy": "*",
+            // Hermetic: never ask a real ECS metadata service (a CI runner may be an instance).
+            "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
         ]
     }
 
@@ -129,8 +131,9 @@ final class UploadScenario: @unchecked Sendable {
 }
 
 /// Runs `body` with a fresh scenario and always closes it (emulator, files, journal).
-func withScenario(faults: FaultSettings = FaultSettings(), _ body: (UploadScenario) async throws -> Void) async throws {
-    let scenario = try await UploadScenario(faults: faults)
+func withScenario(faults: FaultSettings = FaultSettings(), metadata: MetadataSettings? = nil,
+                  _ body: (UploadScenario) async throws -> Void) async throws {
+    let scenario = try await UploadScenario(faults: faults, metadata: metadata)
     do {
         try await body(scenario)
     } catch {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The request as a verifying server sees it, after addressing has been resolved.
 public struct OSSSignedRequest: Sendable {
     public var method: String
@@ -21,16 +23,19 @@ public struct OSSSignedRequest: Sendable {
 }
 
 /// A key pair the verifier accepts. A key configured with a `securityToken` models STS
-/// credentials: requests must carry exactly that token.
+/// credentials: requests must carry exactly that token, and after `expiration` they are refused
+/// as expired.
 public struct OSSAccessKey: Sendable, Equatable {
     public var id: String
     public var secret: String
     public var securityToken: String?
+    public var expiration: Date?
 
-    public init(id: String, secret: String, securityToken: String? = nil) {
+    public init(id: String, secret: String, securityToken: String? = nil, expiration: Date? = nil) {
         self.id = id
         self.secret = secret
         self.securityToken = securityToken
+        self.expiration = expiration
     }
 }
 
@@ -47,6 +52,8 @@ public enum OSSAuthFailure: Error, Sendable, Equatable {
     case signatureDoesNotMatch(stringToSign: String, canonicalRequest: String?, provided: String, accessKeyId: String)
     /// 403: the STS token is missing or differs from the one configured for the key.
     case invalidSecurityToken
+    /// 403: the STS credentials expired (OSS error 0002-00000007).
+    case securityTokenExpired
     /// 403: request time more than the allowed skew from server time (ISO 8601 strings).
     case requestTimeTooSkewed(requestTime: String, serverTime: String)
 
@@ -57,6 +64,7 @@ public enum OSSAuthFailure: Error, Sendable, Equatable {
         case .invalidAccessKeyId: return "InvalidAccessKeyId"
         case .signatureDoesNotMatch: return "SignatureDoesNotMatch"
         case .invalidSecurityToken: return "InvalidSecurityToken"
+        case .securityTokenExpired: return "SecurityTokenExpired"
         case .requestTimeTooSkewed: return "RequestTimeTooSkewed"
         }
     }
@@ -76,6 +84,8 @@ public enum OSSAuthFailure: Error, Sendable, Equatable {
             return "The request signature we calculated does not match the signature you provided. Check your key and signing method."
         case .invalidSecurityToken:
             return "The security token you provided is invalid."
+        case .securityTokenExpired:
+            return "The security token you provided has expired."
         case .requestTimeTooSkewed:
             return "The difference between the request time and the current time is too large."
         }

@@ -7,14 +7,20 @@ import Foundation
 /// from the *received* request, so any client that follows the protocol passes, whichever SDK
 /// formatted the Authorization value.
 public struct OSSRequestVerifier: Sendable {
-    public var keys: [String: OSSAccessKey]
+    /// Finds a key by id; an emulator that issues STS credentials at run time looks them up live.
+    public var lookup: @Sendable (String) -> OSSAccessKey?
     /// nil accepts any region in the V4 scope (an emulator serves every region).
     public var region: String?
     /// Allowed difference between request time and `now`, in seconds.
     public var maxSkew: Double
 
     public init(keys: [OSSAccessKey], region: String?, maxSkew: Double = 900) {
-        self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let table = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        self.init(region: region, maxSkew: maxSkew) { table[$0] }
+    }
+
+    public init(region: String?, maxSkew: Double = 900, lookup: @escaping @Sendable (String) -> OSSAccessKey?) {
+        self.lookup = lookup
         self.region = region
         self.maxSkew = maxSkew
     }
@@ -36,7 +42,7 @@ public struct OSSRequestVerifier: Sendable {
     private func verifyV1(_ request: OSSSignedRequest, accessKeyId: String, provided: String,
                           now: Date) -> Result<OSSAccessKey, OSSAuthFailure> {
         let key: OSSAccessKey
-        switch lookUp(accessKeyId, in: request) {
+        switch lookUp(accessKeyId, in: request, now: now) {
         case .failure(let failure): return .failure(failure)
         case .success(let found): key = found
         }
@@ -56,7 +62,7 @@ public struct OSSRequestVerifier: Sendable {
     private func verifyV4(_ request: OSSSignedRequest, credential: OSSAuthorization.Credential, additional: [String],
                           provided: String, now: Date) -> Result<OSSAccessKey, OSSAuthFailure> {
         let key: OSSAccessKey
-        switch lookUp(credential.accessKeyId, in: request) {
+        switch lookUp(credential.accessKeyId, in: request, now: now) {
         case .failure(let failure): return .failure(failure)
         case .success(let found): key = found
         }
@@ -84,12 +90,13 @@ public struct OSSRequestVerifier: Sendable {
         return .success(key)
     }
 
-    /// Finds the key and, for an STS key, insists on its token.
-    private func lookUp(_ id: String, in request: OSSSignedRequest) -> Result<OSSAccessKey, OSSAuthFailure> {
-        guard let key = keys[id] else { return .failure(.invalidAccessKeyId(id)) }
+    /// Finds the key and, for an STS key, insists on its token and its expiry.
+    private func lookUp(_ id: String, in request: OSSSignedRequest, now: Date) -> Result<OSSAccessKey, OSSAuthFailure> {
+        guard let key = lookup(id) else { return .failure(.invalidAccessKeyId(id)) }
         if let token = key.securityToken {
             let sent = OSSHeaderList.value("x-oss-security-token", in: request.headers) ?? ""
             guard Self.constantTimeEqual(token, sent) else { return .failure(.invalidSecurityToken) }
+            if let expiration = key.expiration, now >= expiration { return .failure(.securityTokenExpired) }
         }
         return .success(key)
     }

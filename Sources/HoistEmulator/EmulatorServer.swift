@@ -27,8 +27,10 @@ public final class EmulatorServer: Sendable {
 
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
-    private let serverChannel: any Channel
-    private let serving: Task<Void, Never>
+    /// nil while the network is disconnected (and after shutdown).
+    private let listener: Locked<EmulatorListener?>
+    /// Binds a new listener on the given port, serving with this server's state.
+    private let relisten: @Sendable (Int) async throws -> EmulatorListener
     private let uploadControl: UploadControl
     private let removeDataOnShutdown: Bool
     private let stopped = Locked(false)
@@ -76,56 +78,24 @@ public final class EmulatorServer: Sendable {
         let router = ServiceRouter(services: [admin, ecsService, oss])
         let connection = Connection(router: router, faults: faults, counters: counters, logger: logger)
 
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
-            .bind(host: config.host, port: config.port) { child in
-                child.eventLoop.makeCompletedFuture {
-                    let wait = ClientWait()
-                    if let idle = config.idleTimeoutSeconds, idle > 0 {
-                        try child.pipeline.syncOperations.addHandlers(
-                            IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))),
-                            ClientIdleCloser(wait: wait, counters: counters))
-                    }
-                    // No pipelining assistance: `Connection` reads one request at a time and answers it
-                    // before reading the next, so the handler adds nothing, and it asserts when an
-                    // early answer (an error before `100 Continue`) precedes the request's end.
-                    try child.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true)
-                    let channel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: child,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))
-                    )
-                    return (channel, wait)
-                }
-            }
-        let serving = Task {
-            await withDiscardingTaskGroup { tasks in
-                do {
-                    try await channel.executeThenClose { inbound in
-                        for try await (client, wait) in inbound {
-                            tasks.addTask { await connection.serve(client, wait: wait) }
-                        }
-                    }
-                } catch {
-                    logger.debug("accept loop ended: \(error)")
-                }
-                tasks.cancelAll()
-            }
-        }
-        let port = channel.channel.localAddress?.port ?? config.port
+        let listener = try await EmulatorListener.bind(host: config.host, port: config.port, config: config, group: group,
+                                                       connection: connection, counters: counters, logger: logger)
+        let port = listener.channel.localAddress?.port ?? config.port
         let shownHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
         return EmulatorServer(port: port, baseURL: "http://\(shownHost):\(port)", faults: faults, counters: counters, ecs: ecs,
-                              dataDirectory: root, group: group, pool: pool, serverChannel: channel.channel,
-                              serving: serving, uploadControl: uploads,
+                              dataDirectory: root, group: group, pool: pool, listener: listener,
+                              relisten: { port in
+                                  try await EmulatorListener.bind(host: config.host, port: port, config: config, group: group,
+                                                                  connection: connection, counters: counters, logger: logger)
+                              },
+                              uploadControl: uploads,
                               removeDataOnShutdown: config.storage == .temporaryDirectory)
     }
 
     private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, ecs: ECSControl, dataDirectory: String?,
-                 group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, serverChannel: any Channel,
-                 serving: Task<Void, Never>, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
+                 group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, listener: EmulatorListener,
+                 relisten: @escaping @Sendable (Int) async throws -> EmulatorListener,
+                 uploadControl: UploadControl, removeDataOnShutdown: Bool) {
         self.port = port
         self.baseURL = baseURL
         self.faults = faults
@@ -134,8 +104,8 @@ public final class EmulatorServer: Sendable {
         self.dataDirectory = dataDirectory
         self.group = group
         self.pool = pool
-        self.serverChannel = serverChannel
-        self.serving = serving
+        self.listener = Locked(listener)
+        self.relisten = relisten
         self.uploadControl = uploadControl
         self.removeDataOnShutdown = removeDataOnShutdown
     }
@@ -145,19 +115,48 @@ public final class EmulatorServer: Sendable {
     public func shutdown() async throws {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if already { return }
-        // Close first and let the accept loop drain on its own: once the close completes no
-        // connection can be accepted any more, and every child already accepted is still taken
-        // from the stream and served (then cancelled). Cancelling the loop before it drained left
-        // accepted children unread, and NIO traps on an NIOAsyncChannel dropped without `finish()`
-        // (seen when a client connected during a restart).
-        try? await serverChannel.close()
-        await serving.value
+        await listener.withLock { l -> EmulatorListener? in defer { l = nil }; return l }?.close()
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
         if removeDataOnShutdown, let dataDirectory {
             try? FileManager.default.removeItem(atPath: dataDirectory)
         }
     }
+
+    // MARK: Network cable
+
+    /// Makes the server unreachable, as a pulled cable or a lost route looks to a client: open
+    /// connections are closed and new ones refused, while buckets, open uploads, stored parts
+    /// and imports stay as they are (a restart would forget the in-memory uploads). Safe to call
+    /// when already disconnected.
+    public func disconnectNetwork() async {
+        await listener.withLock { l -> EmulatorListener? in defer { l = nil }; return l }?.close()
+    }
+
+    /// Makes the server reachable again on the same port. The old socket may linger a moment, so
+    /// binding is tried for up to about 5 seconds. Does nothing when connected or shut down.
+    public func reconnectNetwork() async throws {
+        var attempt = 0
+        while listener.withLock({ $0 == nil }) && !stopped.current {
+            do {
+                let fresh = try await relisten(port)
+                let kept = listener.withLock { l -> Bool in
+                    guard l == nil, !stopped.current else { return false }
+                    l = fresh
+                    return true
+                }
+                if !kept { await fresh.close() }
+                return
+            } catch {
+                attempt += 1
+                if attempt > 50 { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// False while `disconnectNetwork()` is in effect.
+    public var isNetworkConnected: Bool { listener.withLock { $0 != nil } }
 
     // MARK: Upload controls (also on the admin endpoint)
 

@@ -1,0 +1,72 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The emulator's listening socket and its accept loop: one per time the server is reachable.
+///
+/// Kept apart from `EmulatorServer` so the server can stop being reachable and become reachable
+/// again on the same port (`EmulatorServer.disconnectNetwork()`), as a pulled and re-plugged cable
+/// looks to a client, while buckets, open uploads and imports stay in memory.
+///
+/// Invariant: once `close()` returns, no connection is accepted any more and every connection this
+/// listener accepted has been closed.
+struct EmulatorListener: Sendable {
+    let channel: any Channel
+    private let serving: Task<Void, Never>
+
+    /// Binds `host:port` (0 picks a free port) and serves every accepted connection with `connection`.
+    static func bind(host: String, port: Int, config: EmulatorConfig, group: MultiThreadedEventLoopGroup,
+                     connection: Connection, counters: EmulatorCounters, logger: Logger) async throws -> EmulatorListener {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20))
+            .bind(host: host, port: port) { child in
+                child.eventLoop.makeCompletedFuture {
+                    let wait = ClientWait()
+                    if let idle = config.idleTimeoutSeconds, idle > 0 {
+                        try child.pipeline.syncOperations.addHandlers(
+                            IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))),
+                            ClientIdleCloser(wait: wait, counters: counters))
+                    }
+                    // No pipelining assistance: `Connection` reads one request at a time and answers it
+                    // before reading the next, so the handler adds nothing, and it asserts when an
+                    // early answer (an error before `100 Continue`) precedes the request's end.
+                    try child.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true)
+                    let channel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: child,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 16))
+                    )
+                    return (channel, wait)
+                }
+            }
+        let serving = Task {
+            await withDiscardingTaskGroup { tasks in
+                do {
+                    try await channel.executeThenClose { inbound in
+                        for try await (client, wait) in inbound {
+                            tasks.addTask { await connection.serve(client, wait: wait) }
+                        }
+                    }
+                } catch {
+                    logger.debug("accept loop ended: \(error)")
+                }
+                tasks.cancelAll()
+            }
+        }
+        return EmulatorListener(channel: channel.channel, serving: serving)
+    }
+
+    /// Stops accepting and closes every connection. Close first and let the accept loop drain on
+    /// its own: once the close completes no connection can be accepted any more, and every child
+    /// already accepted is still taken from the stream and served (then cancelled). Cancelling
+    /// the loop before it drained left accepted children unread, and NIO traps on an
+    /// NIOAsyncChannel dropped without `finish()` (seen when a client connected during a restart).
+    func close() async {
+        try? await channel.close()
+        await serving.value
+    }
+}

@@ -40,7 +40,10 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
         case .waitingForLock: "waiting for the job's lock"
         case .upload(let event):
             switch event {
-            case .started: "upload started"
+            case .started(let start):
+                start.safeParts > 0
+                    ? "upload resumed: \(start.safeParts) of \(start.partCount) parts already safe, not sent again"
+                    : "upload started: \(start.partCount) parts"
             case .initiated(let id): "multipart upload \(id) initiated"
             case .adoptedUpload(let id, let kept): "continuing upload \(id) (\(kept) parts already safe)"
             case .networkDown: "network down; waiting for it"

@@ -173,9 +173,9 @@ final class DemoRun: @unchecked Sendable {
             Set(stored(server).map(\.partNumber)).count >= quarter ? true : nil
         }
         let mark = lines.count
+        say.step("network", "pulling it: the emulator's port closes and its connections are cut "
+                 + "(\(Set(stored(server).map(\.partNumber)).count) of \(partCount) parts stored so far)")
         await server.disconnectNetwork()
-        say.step("network", "pulled: the emulator's port closed and its connections cut "
-                 + "(\(Set(stored(server).map(\.partNumber)).count) of \(partCount) parts stored)")
         _ = try await demoWait("the agent reporting the network down", timeout: 60, agent: currentAgent) {
             lines.first(containing: "network down", since: mark)
         }

@@ -51,7 +51,10 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
             case .sourceChanged(let reason): "source changed: \(reason)"
             case .verified(let crc): "object verified (CRC-64 \(crc))"
             case .alreadyUploaded: "object already uploaded"
-            case .retrying(let notice): "retrying: \(notice)"
+            // A part waiting for the network says nothing: the one "network down" line covers every part.
+            case .retrying(let notice) where notice.waitsForNetwork: nil
+            case .retrying(let notice):
+                "retrying \(notice.operation) (retry \(notice.attempt), in \(String(format: "%.1f", notice.delay)) s): \(notice.reason)"
             default: nil
             }
         case .uploaded: nil

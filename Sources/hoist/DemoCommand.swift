@@ -49,8 +49,10 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("sizes look like 256MiB or 8MiB")
         }
         guard part >= 100 << 10 else { throw ValidationError("--part-size must be at least 100KiB, as in OSS") }
-        guard (1...10_000).contains((size + part - 1) / part) else {
-            throw ValidationError("--size / --part-size must give 1 to 10000 parts")
+        // The network is pulled a quarter of the way in and the agent killed past halfway: that
+        // needs parts to spare on both sides.
+        guard (8...10_000).contains((size + part - 1) / part) else {
+            throw ValidationError("--size / --part-size must give 8 to 10000 parts (e.g. --size 256MiB --part-size 8MiB)")
         }
         guard (0...0.5).contains(failureRate) else { throw ValidationError("--failure-rate must be 0 to 0.5") }
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1 to 64") }

@@ -1,30 +1,97 @@
 import Foundation
 import HoistCore
 
-/// A disk image for the demo: a raw disk of the given size with a boot-sector signature and a
-/// deterministic pattern, written in 1 MiB blocks so making it costs no memory.
+/// The demo's disk image: a qcow2 file as qemu-img lays one out (a v3 header, the refcount
+/// table and the L1 table) followed by clusters of random bytes. The header is real, so the
+/// local image check and the emulator's format probe both see QCOW2; the data comes from
+/// /dev/urandom, so nothing on the way (compression, deduplication) can make the upload look
+/// cheaper than a real image's.
 enum DemoImage {
-    static func write(to path: String, size: Int64) throws -> UInt64 {
+    static let cluster: Int64 = 64 << 10
+    /// Header cluster, refcount table cluster, refcount block and L1 table: 3 clusters of metadata.
+    static let metadata: Int64 = 3 * cluster
+
+    /// The file size `write` produces for a requested `size`: whole clusters, at least the metadata.
+    static func fileSize(_ size: Int64) -> Int64 {
+        max(metadata + cluster, (size + cluster - 1) / cluster * cluster)
+    }
+
+    /// Writes the image at `path` in 1 MiB blocks and returns its CRC-64.
+    static func write(to path: String, size requested: Int64) throws -> UInt64 {
+        let size = fileSize(requested)
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
+              let output = FileHandle(forWritingAtPath: path) else {
             throw GeneralFailure("cannot create \(path)")
         }
-        defer { try? handle.close() }
-        var block = [UInt8](repeating: 0, count: 1 << 20)
-        var state: UInt32 = 0x1234_5678
-        var crc: UInt64 = 0
-        var written: Int64 = 0
+        defer { try? output.close() }
+        guard let random = FileHandle(forReadingAtPath: "/dev/urandom") else {
+            throw GeneralFailure("cannot read /dev/urandom for the demo image's data")
+        }
+        defer { try? random.close() }
+        var tables = [UInt8](repeating: 0, count: Int(metadata))
+        let head = header(virtualSize: virtualSize(for: size))
+        tables.replaceSubrange(0..<head.count, with: head)
+        var crc = CRC64.update(0, tables)
+        try output.write(contentsOf: tables)
+        var written = metadata
         while written < size {
-            let count = Int(min(Int64(block.count), size - written))
-            for i in 0..<count {
-                state = state &* 1_664_525 &+ 1_013_904_223
-                block[i] = UInt8(truncatingIfNeeded: state >> 24)
-            }
-            if written == 0 && count >= 512 { block[510] = 0x55; block[511] = 0xAA }  // MBR signature
-            crc = CRC64.update(crc, block[0..<count])
-            try handle.write(contentsOf: block[0..<count])
+            let count = Int(min(1 << 20, size - written))
+            let block = try random.read(upToCount: count) ?? Data()
+            guard block.count == count else { throw GeneralFailure("/dev/urandom gave \(block.count) of \(count) bytes") }
+            crc = block.withUnsafeBytes { CRC64.update(crc, $0) }
+            try output.write(contentsOf: block)
             written += Int64(count)
         }
         return crc
+    }
+
+    /// The disk the image describes: at least 2 GiB, as a small Linux system disk is.
+    static func virtualSize(for fileSize: Int64) -> UInt64 {
+        let gib: Int64 = 1 << 30
+        return UInt64(max(2 * gib, (fileSize + gib - 1) / gib * gib))
+    }
+
+    /// A qcow2 v3 header (112 bytes, big-endian): 64 KiB clusters, refcount table at cluster 1,
+    /// L1 table at cluster 3, no backing file, no encryption.
+    static func header(virtualSize: UInt64) -> [UInt8] {
+        var h = [UInt8](repeating: 0, count: 112)
+        func be(_ value: UInt64, _ offset: Int, _ width: Int) {
+            for i in 0..<width { h[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * (width - 1 - i))) }
+        }
+        h.replaceSubrange(0..<4, with: [0x51, 0x46, 0x49, 0xFB]) // "QFI\xfb"
+        be(3, 4, 4)                                             // version
+        be(16, 20, 4)                                           // cluster_bits: 64 KiB clusters
+        be(virtualSize, 24, 8)
+        be((virtualSize + (1 << 29) - 1) >> 29, 36, 4)          // l1_size: one entry per 512 MiB
+        be(UInt64(2 * cluster), 40, 8)                          // l1_table_offset
+        be(UInt64(cluster), 48, 8)                              // refcount_table_offset
+        be(1, 56, 4)                                            // refcount_table_clusters
+        be(4, 96, 4)                                            // refcount_order
+        be(112, 100, 4)                                         // header_length
+        return h
+    }
+
+    /// Copies `source` to `target` in `chunks` writes with `pause` between them, as a build job
+    /// or scp writes a file: the file grows in place for about `chunks × pause`. Returns when the
+    /// last byte is written and the file closed.
+    static func copySlowly(from source: String, to target: String, chunks: Int, pause: Duration) async throws {
+        guard let input = FileHandle(forReadingAtPath: source) else { throw GeneralFailure("cannot read \(source)") }
+        defer { try? input.close() }
+        guard FileManager.default.createFile(atPath: target, contents: nil),
+              let output = FileHandle(forWritingAtPath: target) else {
+            throw GeneralFailure("cannot create \(target)")
+        }
+        defer { try? output.close() }
+        let size = try input.seekToEnd()
+        try input.seek(toOffset: 0)
+        let chunk = Int((size + UInt64(chunks) - 1) / UInt64(max(chunks, 1)))
+        var copied: UInt64 = 0
+        while copied < size {
+            if copied > 0 { try await Task.sleep(for: pause) }
+            let piece = try input.read(upToCount: chunk) ?? Data()
+            guard !piece.isEmpty else { break }
+            try output.write(contentsOf: piece)
+            copied += UInt64(piece.count)
+        }
     }
 }

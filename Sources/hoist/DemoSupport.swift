@@ -1,95 +1,14 @@
 import Foundation
 import HoistCore
 
-/// One run of an upload job for the demo, rendered with the same reporter as `hoist upload`,
-/// optionally stopped (cancelled, as Ctrl-C does) once half the parts are safe.
-enum DemoUpload {
-    struct Result {
-        var partsDone = 0
-        var partCount = 0
-        var outcome: UploadOutcome?
-    }
-
-    static func run(_ request: UploadRequest, runner: JobRunner, stopAtHalf: Bool) async throws -> Result {
-        let reporter = UploadReporter(mode: Terminal.isTerminal(2) ? .bar : .plain, plainInterval: 1)
-        let tally = PartTally()
-        let stop = StopSwitch()
-        let upload = Task {
-            try await runner.run(UploadJob(upload: request)) { event in
-                guard case .upload(let event) = event else { return }
-                reporter.handle(event)
-                tally.record(event)
-                if stopAtHalf, tally.reachedHalf { stop.pull() }
-            }
-        }
-        stop.arm { upload.cancel() }
-        var result = Result()
-        switch await upload.result {
-        case .success(let outcome):
-            if let summary = outcome.upload { reporter.finish(summary) }
-            result.outcome = outcome.upload
-        case .failure(let error):
-            guard stopAtHalf, (error as? UploadFailure)?.category == .interrupted else { throw error }
-            reporter.clear()
-        }
-        (result.partsDone, result.partCount) = tally.counts
-        return result
-    }
-}
-
-/// Stops a task from an event handler: pulled before it is armed, it fires when armed.
-final class StopSwitch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pulled = false
-    private var action: (@Sendable () -> Void)?
-
-    func arm(_ action: @escaping @Sendable () -> Void) {
-        let fire = lock.withLock { () -> Bool in
-            self.action = action
-            return pulled
-        }
-        if fire { action() }
-    }
-
-    func pull() {
-        let action = lock.withLock { () -> (@Sendable () -> Void)? in
-            defer { pulled = true }
-            return pulled ? nil : self.action
-        }
-        action?()
-    }
-}
-
-/// Counts parts as the engine reports them, from the engine's threads.
-final class PartTally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private var total = 0
-    private var ended = false
-
-    func record(_ event: UploadEvent) {
-        lock.withLock {
-            switch event {
-            case .started(let start): total = start.partCount; done = start.safeParts
-            case .partDone: done += 1
-            case .verified, .alreadyUploaded: ended = true
-            default: break
-            }
-        }
-    }
-
-    var counts: (Int, Int) { lock.withLock { (done, total) } }
-    var reachedHalf: Bool { lock.withLock { total > 0 && done * 2 >= total } }
-    var finished: Bool { lock.withLock { ended } }
-}
-
-/// The demo's scratch folder: image, journal and emulator data.
-struct DemoFolder {
+/// The demo's scratch folder: the build output, the agent's watch folder, its journal and the
+/// emulator's data.
+struct DemoFolder: Sendable {
     let root: String
 
     static func make() throws -> DemoFolder {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hoist-demo-\(UUID().uuidString.prefix(8))").path
-        for sub in ["build", "state", "emulator"] {
+        for sub in ["build", "incoming", "state", "emulator"] {
             try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
         }
         return DemoFolder(root: root)
@@ -99,43 +18,57 @@ struct DemoFolder {
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 }
 
-/// The demo's own lines on stdout, numbered steps with indented details.
-struct DemoNarration {
+/// The demo's lines on stdout: each step stamped with the seconds since the demo started, details
+/// indented under it, and the agent's own lines marked `agent |` as they arrive.
+struct DemoNarration: Sendable {
+    let start = ContinuousClock.now
+
+    var elapsed: Double { DemoClock.seconds(ContinuousClock.now - start) }
+
+    private var stamp: String { "[" + String(format: "%5.1f", elapsed) + "s]" }
+
     func title(_ text: String) { StandardOutput.write("\(text)\n\n") }
+
     func step(_ name: String, _ text: String) {
-        StandardOutput.write("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(text)\n")
+        StandardOutput.write("\(stamp) \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(text)\n")
     }
-    func detail(_ text: String) { StandardOutput.write("            \(text)\n") }
+
+    func detail(_ text: String) { StandardOutput.write("                   \(text)\n") }
+
+    /// One line the agent printed, without its `hoist agent: ` prefix.
+    func agent(_ line: String) {
+        let text = line.hasPrefix("hoist agent: ") ? String(line.dropFirst("hoist agent: ".count)) : line
+        StandardOutput.write("\(stamp)   agent | \(text)\n")
+    }
+
+    func block(_ text: String) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+            StandardOutput.write("                   \(line)\n")
+        }
+    }
+
     func done(_ text: String) { StandardOutput.write("\n  done: \(text)\n") }
 }
 
-/// The import half of the demo: the same job run again with an import (the upload is found
-/// verified, nothing is sent), ImportImage exactly once, followed to `Available` with the same
-/// runner `hoist upload --import` uses, rendered as plain lines.
-enum DemoImport {
-    static func run(_ upload: UploadRequest, runner: JobRunner) async throws -> ImportOutcome? {
-        let parameters = ImportParameters(imageName: "build-42", description: "imported by hoist demo",
-                                          platform: "Ubuntu", osType: "linux", architecture: "x86_64")
-        let prepared = try ImportPreflight(defaultRegion: "cn-hangzhou")
-            .prepare(parameters, object: upload.location, sourceFile: upload.sourcePath)
-        let printer = ImportPrinter()
-        let settings = ImportTracker.Settings(poll: ImportPollSchedule(initial: .seconds(1), factor: 1, maximum: .seconds(1)))
-        let job = UploadJob(upload: upload, importImage: prepared.request,
-                            options: JobRunOptions(followImport: true, importSettings: settings))
-        return try await runner.run(job) { event in
-            if case .import(let event) = event { printer.show(event) }
-        }.imported
+enum DemoClock {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 
-/// Prints import events as indented plain lines; events come from the tracker's tasks.
-final class ImportPrinter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var formatter = ImportEventFormatter(style: .plain)
-
-    func show(_ event: ImportEvent) {
-        lock.withLock {
-            if let text = formatter.render(event) { StandardOutput.write("            " + text) }
+/// Waits for something the demo observes (an agent line, an emulator counter), looking every
+/// 50 ms; gives up after `timeout` seconds with an error that says what did not happen.
+func demoWait<T>(_ what: String, timeout: Double, agent: DemoAgent? = nil,
+                 _ condition: () -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+    while true {
+        if let value = condition() { return value }
+        if let agent, !agent.isRunning {
+            throw GeneralFailure("the agent exited while the demo waited for \(what)")
         }
+        guard ContinuousClock.now < deadline else {
+            throw GeneralFailure("\(what) did not happen within \(Int(timeout)) s")
+        }
+        try await Task.sleep(for: .milliseconds(50))
     }
 }

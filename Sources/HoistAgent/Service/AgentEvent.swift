@@ -40,7 +40,10 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
         case .waitingForLock: "waiting for the job's lock"
         case .upload(let event):
             switch event {
-            case .started: "upload started"
+            case .started(let start):
+                start.safeParts > 0
+                    ? "upload resumed: \(start.safeParts) of \(start.partCount) parts already safe, not sent again"
+                    : "upload started: \(start.partCount) parts"
             case .initiated(let id): "multipart upload \(id) initiated"
             case .adoptedUpload(let id, let kept): "continuing upload \(id) (\(kept) parts already safe)"
             case .networkDown: "network down; waiting for it"
@@ -48,7 +51,10 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
             case .sourceChanged(let reason): "source changed: \(reason)"
             case .verified(let crc): "object verified (CRC-64 \(crc))"
             case .alreadyUploaded: "object already uploaded"
-            case .retrying(let notice): "retrying: \(notice)"
+            // A part waiting for the network says nothing: the one "network down" line covers every part.
+            case .retrying(let notice) where notice.waitsForNetwork: nil
+            case .retrying(let notice):
+                "retrying \(notice.operation) (retry \(notice.attempt), in \(String(format: "%.1f", notice.delay)) s): \(notice.reason)"
             default: nil
             }
         case .uploaded: nil

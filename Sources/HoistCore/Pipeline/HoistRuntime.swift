@@ -18,6 +18,8 @@ public final class HoistRuntime: Sendable {
     public let settings: RuntimeSettings
     public let journal: UploadJournal
     public let transport: Transport
+    /// Parts in flight across every upload on this runtime (`settings.parallel`).
+    public let partBudget: PartBudget
     private let credentialCache = Mutex<Credentials?>(nil)
     private let isShutDown = Mutex(false)
 
@@ -35,6 +37,7 @@ public final class HoistRuntime: Sendable {
         } catch {
             throw .journal(path: directory.journalPath, reason: String(describing: error))
         }
+        partBudget = PartBudget(size: settings.parallel)
         var options = TransportOptions()
         // A connection per part in flight, so parts never queue inside libcurl.
         options.maxHostConnections = max(options.maxHostConnections, settings.parallel + 2)

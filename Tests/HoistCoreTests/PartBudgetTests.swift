@@ -18,6 +18,7 @@ import Testing
         let budget = PartBudget(size: 4)
         let inFlight = LockedCount()
         let started = LockedCount()
+        let gate = LockedCount()
         let peak = LockedList<Int>()
         let order = LockedList<String>()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -25,7 +26,12 @@ import Testing
                 group.addTask {
                     try await PartScheduler(parallel: 4, budget: budget).run(parts(20)) { part in
                         peak.append(inFlight.increment())
-                        if started.increment() <= 4 { try await Self.waitFor { budget.waiting == 4 } }
+                        if started.increment() <= 4 {
+                            // Latched: once one holder saw the other four queued, none of them releases
+                            // before it has opened the gate for all.
+                            try await Self.waitFor { gate.value > 0 || budget.waiting == 4 }
+                            gate.increment()
+                        }
                         inFlight.decrement()
                         order.append("\(name)\(part.number)")
                     }

@@ -79,6 +79,8 @@ struct AgentCommand: AsyncParsableCommand {
     var retryDelay: Double?
 
     func run() async throws {
+        // Until the reload is wired (HangupTrap below), a SIGHUP must not end the agent.
+        signal(SIGHUP, SIG_IGN)
         let service: AgentService
         let source: AgentSettingsSource
         do {

@@ -30,8 +30,9 @@ import Glibc
                     "\(reloaded)")
 
             let dropped = try s.drop(try s.imports.qcow2("after.qcow2"))
-            try await waitUntil("done/after.qcow2.result.json", timeout: 120) {
-                s.exists(s.done + "/after.qcow2.result.json") || !agent.isRunning
+            // The record is written before the image is deleted: wait for both.
+            try await waitUntil("done/after.qcow2.result.json and the image deleted", timeout: 120) {
+                (s.exists(s.done + "/after.qcow2.result.json") && !s.exists(dropped)) || !agent.isRunning
             }
             let result = try s.result("after.qcow2")
             #expect(result["import"] as? Bool == false, "\(result)")

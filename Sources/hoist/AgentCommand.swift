@@ -28,8 +28,12 @@ struct AgentCommand: AsyncParsableCommand {
 
         SIGTERM or SIGINT stops gracefully: no new files are taken, running jobs stop where they \
         can resume, and the agent exits 0. The next start resumes them, sending only the parts \
-        not yet safe. SIGHUP is ignored: reloading the config is not supported yet; restart the \
-        agent (systemctl restart hoist) to apply a changed config.
+        not yet safe. SIGHUP (systemctl reload hoist) reads the config again: settle, min-age, \
+        rescan-interval, max-jobs, delete-after-import, done-dir, failed-dir, import, retry-delay \
+        and the [import] table apply to jobs not yet started; watch folders, the metrics address \
+        and the [oss], [upload], [state] and [ecs] tables need a restart. A config with a mistake \
+        is reported (file:line) and the previous one stays in force. Command-line flags and \
+        environment variables keep the values they had at start.
 
         Under systemd (Type=notify) it sends READY=1 once the journal is open and the first scan \
         is done, keeps STATUS= current, and pings the watchdog when WatchdogSec= is set. One \
@@ -76,19 +80,22 @@ struct AgentCommand: AsyncParsableCommand {
     var retryDelay: Double?
 
     func run() async throws {
+        // Until the reload is wired (HangupTrap below), a SIGHUP must not end the agent.
+        signal(SIGHUP, SIG_IGN)
         let service: AgentService
+        let source: AgentSettingsSource
         do {
             var flags = HoistConfig()
             bandwidth.apply(to: &flags)
             let options = try oss.runtimeOptions(flags, ecsEndpoint: ecs.ecsEndpoint)
             let settings: AgentSettings
+            let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,
+                                    maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay)
+            source = AgentSettingsSource(flags: flags, environment: options.environment, configPath: options.configPath)
             do {
-                let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,
-                                        maxJobs: maxJobs, metricsAddress: metricsAddress)
-                settings = try AgentSettings.resolve(flags: flags, environment: options.environment,
-                                                     file: AgentConfig.load(path: options.configPath))
+                settings = try source.load()
             } catch {
-                throw UsageFailure(String(describing: error))
+                throw UsageFailure(error.description)
             }
             let runtime: HoistRuntime
             do {
@@ -99,7 +106,6 @@ struct AgentCommand: AsyncParsableCommand {
                 throw error.commandFailure
             }
             service = AgentService(settings: settings, runtime: runtime,
-                                   retryDelay: .milliseconds(Int64((retryDelay ?? 30) * 1000)),
                                    importSettings: ImportTracker.Settings(
                                        poll: ImportPollSchedule(initial: pollInterval.duration,
                                                                 maximum: max(pollInterval.duration, .seconds(60))))) { event in
@@ -113,7 +119,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw ExitCode(HoistExit.failure)
         }
         defer { service.runtime.shutdown() }
-        signal(SIGHUP, SIG_IGN)
+        let hangup = HangupTrap { service.reload(from: source) }
         var endpoint: MetricsEndpoint?
         if let address = service.settings.metricsAddress {
             do {
@@ -129,6 +135,7 @@ struct AgentCommand: AsyncParsableCommand {
         let result = await work.result
         await endpoint?.stop()
         _ = trap
+        _ = hangup
         if case .failure(let error) = result {
             StandardError.write("hoist agent: cannot watch the folders: \(error)\n")
             throw ExitCode(HoistExit.failure)

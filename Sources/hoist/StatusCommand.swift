@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import HoistAgent
 import HoistCore
 
-/// `hoist status`: every job in the journal, read-only (WAL lets it run beside a busy agent).
+/// `hoist status`: the agent's live state (from its status file), then every job in the
+/// journal, read-only (WAL lets it run beside a busy agent).
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show every job in the journal: state, bytes, speed of the last run.")
+        abstract: "Show the agent's live state and every job in the journal: state, bytes, speed of the last run.")
 
     @Flag(help: "Print one JSON document.")
     var json = false
@@ -26,6 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         defer { runtime.shutdown() }
         let journal = runtime.journal
+        let agent = AgentPresence.look(in: runtime.stateDirectory)
         var rows: [[String: Any]] = []
         var lines: [String] = []
         for job in try await journal.jobs() {
@@ -50,11 +53,20 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(line)
         }
         if json {
-            StandardOutput.write(JSONEvent.encode(["jobs": rows]) + "\n")
-        } else if lines.isEmpty {
-            StandardOutput.write("no jobs in the journal\n")
-        } else {
-            StandardOutput.write(lines.joined(separator: "\n") + "\n")
+            StandardOutput.write(JSONEvent.encode(["agent": Self.json(agent), "jobs": rows]) + "\n")
+            return
         }
+        StandardOutput.write(agent.summary + "\n")
+        StandardOutput.write(lines.isEmpty ? "no jobs in the journal\n" : lines.joined(separator: "\n") + "\n")
+    }
+
+    /// The agent's part of `--json`: its state, and its status file as written when there is one.
+    static func json(_ agent: AgentPresence) -> [String: Any] {
+        var entry: [String: Any] = ["state": agent.state]
+        if let file = agent.file, let data = try? file.json(),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            entry["status"] = object
+        }
+        return entry
     }
 }

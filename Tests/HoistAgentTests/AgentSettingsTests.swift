@@ -110,3 +110,54 @@ import Testing
         }
     }
 }
+
+/// `import` and `retry-delay`, and what a reload may change while the agent runs.
+@Suite struct AgentReloadSettingsTests {
+    func settings(_ text: String) throws -> AgentSettings {
+        try AgentSettings.resolve(flags: AgentConfig(), environment: [:], file: AgentConfig.parse(text),
+                                  workingDirectory: "/srv")
+    }
+
+    @Test func importAndRetryDelayParse() throws {
+        let set = try settings("[agent]\nimport = false\nretry-delay = \"2m\"\n")
+        #expect(set.importImages == false && set.retryDelay == 120)
+        let defaults = try settings("")
+        #expect(defaults.importImages && defaults.retryDelay == 30)
+        let env = try AgentSettings.resolve(flags: AgentConfig(), environment: ["HOIST_IMPORT": "no"], file: AgentConfig())
+        #expect(env.importImages == false)
+        #expect(throws: ConfigError.self) { try AgentConfig.parse("[agent]\n\nimport = \"no\"\n") }
+    }
+
+    @Test func liveSettingsApplyAndFoldersWaitForARestart() throws {
+        let old = try settings("[agent]\nwatch = \"/srv/in\"\nmax-jobs = 2\n")
+        var new = try settings("""
+            [agent]
+            watch = "/srv/other"
+            max-jobs = 3
+            delete-after-import = true
+            import = false
+            metrics-address = "127.0.0.1:9464"
+            """)
+        new.importDefaults = ImportManifest(parameters: ImportParameters(), source: "x", importEnabled: false)
+        let (change, kept) = AgentSettingsChange.between(old, new)
+        #expect(change.applied == ["max-jobs", "delete-after-import", "import", "[import]"])
+        #expect(change.needRestart == ["watch", "metrics-address"])
+        #expect(kept.watch == ["/srv/in"] && kept.metricsAddress == nil)
+        #expect(kept.maxJobs == 3 && kept.deleteAfterImport && !kept.importImages)
+        #expect(AgentSettingsChange.between(old, old).0 == AgentSettingsChange())
+    }
+
+    /// A manifest's `import` key wins over the table's; `hoist upload` ignores it.
+    @Test func theTopLayerThatSaysDecidesImport() throws {
+        var layers = ImportParameterLayers()
+        #expect(layers.importEnabled == nil)
+        layers.add(ImportManifest(parameters: ImportParameters(), importEnabled: false))
+        layers.add(try ImportManifest(document: TOMLDocument.parse("image-name = \"x\"\n"), source: "m.toml"))
+        #expect(layers.importEnabled == false)
+        layers.add(try ImportManifest(document: TOMLDocument.parse("import = true\n"), source: "n.toml"))
+        #expect(layers.importEnabled == true)
+        #expect(throws: ImportError.self) {
+            try ImportManifest(document: TOMLDocument.parse("import = \"no\"\n"), source: "bad.toml")
+        }
+    }
+}

@@ -11,11 +11,15 @@ import Musl
 ///   `delete-after-import` is set (the result is still written);
 /// - failure: the image moves to `failed/NAME` beside `failed/NAME.error`, whose first line is one
 ///   sentence a person can act on and whose following lines are the details;
-/// - refusal (a symlink, folder, pipe…): the entry itself moves to `failed/` the same way.
+/// - refusal (a symlink, folder, pipe…): the entry itself moves to `failed/` the same way;
+/// - in every case the image's own manifest `NAME.toml` goes along, as `done/NAME.toml` or
+///   `failed/NAME.toml` (beside the record when the image is deleted), so it is never left in
+///   the watch folder to be applied to a later image of the same name.
 ///
 /// Invariants: an image is only ever renamed (never copied), so done/ and failed/ must be on the
 /// watch folder's filesystem, and a move is atomic; nothing already in done/ or failed/ is ever
-/// overwritten: a second `disk.qcow2` is filed as `disk-2.qcow2` with `disk-2.qcow2.result.json`.
+/// overwritten: a second `disk.qcow2` is filed as `disk-2.qcow2` with `disk-2.qcow2.result.json`
+/// (and `disk-2.qcow2.toml`).
 /// The record (result or error) is written, synced, before the image moves, so an image found
 /// in done/ or failed/ always has its record beside it.
 public struct Disposition: Sendable {
@@ -87,16 +91,25 @@ public struct Disposition: Sendable {
                       moveImage: Bool) throws(DispositionError) -> Filed {
         try Self.makeDirectory(directory)
         let name = (imagePath as NSString).lastPathComponent
+        let ownManifest = ManifestDiscovery.ownManifest(forImage: imagePath)
+        let manifest = Self.exists(ownManifest) ? ownManifest : nil
         for attempt in 1...10_000 {
             let candidate = Self.candidateName(name, attempt: attempt)
             let target = directory + "/" + candidate
             let recordPath = target + suffix
-            // A pair is free when neither the image name nor its record name is taken.
+            let manifestTarget = ManifestDiscovery.ownManifest(forImage: target)
+            // A set is free when none of the image, its record and its manifest names is taken.
             if moveImage, Self.exists(target) { continue }
+            if manifest != nil, Self.exists(manifestTarget) { continue }
             guard try Self.writeNew(record, at: recordPath, directory: directory) else { continue }
-            guard moveImage else { return Filed(image: nil, record: recordPath) }
+            guard moveImage else {
+                try Self.fileManifest(manifest, to: manifestTarget)
+                Self.syncDirectory(directory)
+                return Filed(image: nil, record: recordPath)
+            }
             switch Self.moveNoReplace(imagePath, to: target) {
             case .moved:
+                try Self.fileManifest(manifest, to: manifestTarget)
                 Self.syncDirectory(directory)
                 return Filed(image: target, record: recordPath)
             case .taken:
@@ -174,6 +187,19 @@ public struct Disposition: Sendable {
             return .moved
         default:
             return .failed(.cannotMove(from: source, to: target, errno: errno))
+        }
+    }
+
+    /// Moves the image's manifest (when it has one) beside the filed image. Losing the race to
+    /// a name taken meanwhile is not possible (only the agent writes here), so it is an error.
+    static func fileManifest(_ manifest: String?, to target: String) throws(DispositionError) {
+        guard let manifest else { return }
+        switch moveNoReplace(manifest, to: target) {
+        case .moved: return
+        case .taken: throw .cannotMove(from: manifest, to: target, errno: EEXIST)
+        case .failed(let error):
+            if !exists(manifest) { return } // removed meanwhile by whoever wrote it
+            throw error
         }
     }
 

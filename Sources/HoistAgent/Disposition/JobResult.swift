@@ -14,6 +14,8 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var object: String
     public var size: Int64
     public var crc64: String
+    /// false when the job only uploaded and verified the object (`import = false`); JSON `"import"`.
+    public var imported: Bool
     /// nil when the job only uploaded (`import = false`).
     public var imageId: String?
     public var region: String
@@ -27,6 +29,11 @@ public struct JobResult: Sendable, Equatable, Codable {
     /// When the job finished, ISO 8601 in UTC.
     public var finishedAt: String
 
+    enum CodingKeys: String, CodingKey {
+        case jobId, file, object, size, crc64, imported = "import", imageId, region, uploadSeconds, importSeconds
+        case bytesSent, bytesResent, finishedAt
+    }
+
     public init(jobId: String, file: String, object: ObjectLocation, size: Int64, crc64: UInt64,
                 imageId: String?, region: String, uploadSeconds: Double, importSeconds: Double?,
                 bytesSent: Int64, bytesResent: Int64, finishedAt: Date = Date()) {
@@ -35,6 +42,7 @@ public struct JobResult: Sendable, Equatable, Codable {
         self.object = "oss://\(object.bucket)/\(object.key)"
         self.size = size
         self.crc64 = String(crc64)
+        self.imported = imageId != nil
         self.imageId = imageId
         self.region = region
         self.uploadSeconds = uploadSeconds

@@ -17,6 +17,10 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
     case retryLater(file: String, reason: String, delay: Duration)
     case stopping
     case problem(String)
+    /// SIGHUP read the config again and applied it.
+    case reloaded(AgentSettingsChange)
+    /// SIGHUP found a config that cannot be used: nothing changed.
+    case reloadFailed(String)
 
     public var description: String {
         switch self {
@@ -31,6 +35,13 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
             "\(file): \(reason); trying again in \(delay.components.seconds) s"
         case .stopping: "stopping: no new files are taken; running jobs stop where they can resume"
         case .problem(let text): "problem: \(text)"
+        case .reloaded(let change):
+            "config reloaded: "
+                + (change.applied.isEmpty ? "no change in force" : "now in force: " + change.applied.joined(separator: ", "))
+                + (change.needRestart.isEmpty ? ""
+                    : "; changed but needing a restart (systemctl restart hoist): "
+                        + change.needRestart.joined(separator: ", "))
+        case .reloadFailed(let reason): "config NOT reloaded, the previous one stays in force: \(reason)"
         }
     }
 

@@ -6,15 +6,18 @@ extension AgentService {
     /// Runs `item` and files its image. Returns true when it should be tried again later
     /// (a transient failure, or another process running the same job).
     func process(_ item: AgentWork) async -> Bool {
+        // The settings the job starts with are the ones it ends with, whatever a reload does meanwhile.
+        let settings = self.settings
         let disposition = Disposition(watchFolder: item.watchFolder, settings: settings)
         let name = item.name
         let runner = JobRunner(runtime: runtime)
         let handler: @Sendable (JobEvent) -> Void = { [self] event in observe(event, job: name) }
         status.started(name)
         defer { status.ended(name) }
-        notifier.status(status.line)
+        publish()
         do {
             let outcome: JobOutcome
+            let importing: Bool
             switch item {
             case .refused(let path, let kind, _):
                 let filed = try disposition.refused(path: path, kind: kind)
@@ -25,26 +28,33 @@ extension AgentService {
                 onEvent(.taken(file: name))
                 let job: UploadJob
                 do {
-                    job = try DropJobPlan.job(forImage: path, runtime: runtime, options: runOptions)
+                    job = try DropJobPlan.job(forImage: path, runtime: runtime, settings: settings, options: runOptions)
                 } catch {
                     return try fail(item, disposition, summary: String(describing: error), error: error)
                 }
+                importing = job.importImage != nil
+                if !importing { onEvent(.step(file: name, "upload only (import = false)")) }
                 outcome = try await runner.run(job, onEvent: handler)
             case .resume(let jobId, let path, _):
                 onEvent(.resuming(file: name, jobId: jobId))
                 var request: ImportImageRequest?
-                if let job = try await runtime.journal.job(id: jobId), job.state != .importing {
+                let job = try await runtime.journal.job(id: jobId)
+                // A job the journal shows importing (or imported) is followed whatever the manifest says now.
+                let followed = job.map { $0.state == .importing || $0.state == .available } ?? true
+                if let job, !followed {
                     do {
                         request = try DropJobPlan.importRequest(
-                            forImage: path, location: ObjectLocation(bucket: job.bucket, key: job.key), runtime: runtime)
+                            forImage: path, location: ObjectLocation(bucket: job.bucket, key: job.key), runtime: runtime,
+                            settings: settings)
                     } catch {
                         return try fail(item, disposition, summary: String(describing: error), error: error)
                     }
                 }
+                importing = followed || request != nil
                 outcome = try await runner.resume(jobId: jobId, importImage: request, options: runOptions,
                                                   onEvent: handler)
             }
-            return try await settle(item, outcome, disposition)
+            return try await settle(item, outcome, disposition, importing: importing)
         } catch let error as DispositionError {
             onEvent(.problem("\(name): \(error)"))
             return false
@@ -65,9 +75,17 @@ extension AgentService {
         }
     }
 
-    /// Files a finished run: done/ with its result when the image is Available, failed/ when
-    /// ECS ended the import otherwise.
-    private func settle(_ item: AgentWork, _ outcome: JobOutcome, _ disposition: Disposition) async throws -> Bool {
+    /// Files a finished run: done/ with its result when the image is Available (or, for an
+    /// upload-only job, once the object is verified), failed/ when ECS ended the import otherwise.
+    private func settle(_ item: AgentWork, _ outcome: JobOutcome, _ disposition: Disposition,
+                        importing: Bool) async throws -> Bool {
+        if !importing {
+            let result = try await result(item, outcome, record: nil)
+            let filed = try disposition.succeeded(imagePath: item.path, result: result)
+            metrics.jobSucceeded()
+            onEvent(.done(file: item.name, result: filed.record))
+            return false
+        }
         switch outcome.imported {
         case .available(let record):
             let result = try await result(item, outcome, record: record)
@@ -94,16 +112,18 @@ extension AgentService {
         return false
     }
 
-    private func result(_ item: AgentWork, _ outcome: JobOutcome, record: ImportRecord) async throws -> JobResult {
+    /// `record`: the import's, nil for an upload-only job.
+    private func result(_ item: AgentWork, _ outcome: JobOutcome, record: ImportRecord?) async throws -> JobResult {
         let job = try await runtime.journal.job(id: outcome.jobId)
         let upload = outcome.upload
         let crc = upload?.crc64 ?? job?.objectCRC64 ?? 0
-        let importSeconds = record.finishedAt.map { $0.timeIntervalSince(record.createdAt) }
+        let importSeconds = record.flatMap { record in record.finishedAt.map { $0.timeIntervalSince(record.createdAt) } }
+        let region = record?.region ?? (try? runtime.settings.oss().region) ?? ""
         return JobResult(
             jobId: outcome.jobId, file: item.name,
             object: upload?.location ?? ObjectLocation(bucket: job?.bucket ?? "", key: job?.key ?? ""),
-            size: upload?.totalBytes ?? job?.bytesTotal ?? 0, crc64: crc, imageId: record.imageId,
-            region: record.region, uploadSeconds: upload?.duration ?? 0, importSeconds: importSeconds,
+            size: upload?.totalBytes ?? job?.bytesTotal ?? 0, crc64: crc, imageId: record?.imageId,
+            region: region, uploadSeconds: upload?.duration ?? 0, importSeconds: importSeconds,
             bytesSent: upload?.bytesSent ?? job?.lastRun.bytesSent ?? 0,
             bytesResent: upload?.bytesResent ?? job?.lastRun.bytesResent ?? 0)
     }
@@ -117,7 +137,7 @@ extension AgentService {
         case .import(let imported): metrics.record(imported)
         default: break
         }
-        if status.record(event, job: name) { notifier.status(status.line) }
+        if status.record(event, job: name) { publish() }
         if let line = AgentEvent.line(for: event) { onEvent(.step(file: name, line)) }
     }
 }

@@ -14,40 +14,55 @@ import Synchronization
 ///   resumed first (`JobRunner.resume`), so parts already safe are not sent again;
 /// - `READY=1` once the journal is open (the runtime exists) and the start-up scan is done;
 ///   `WATCHDOG=1` at half of `WATCHDOG_USEC` when set;
+/// - `apply(_:)` (SIGHUP's reload) changes the settings of jobs not yet started, the scanner's
+///   timing and `maxJobs` while running; watch folders and the metrics address need a restart;
 /// - cancelling `run()` stops taking files, sends `STOPPING=1` (with `EXTEND_TIMEOUT_USEC=`),
 ///   cancels the running jobs (the engine leaves the journal consistent and the image where it
 ///   is, so the next start resumes it) and returns once they have stopped.
 public final class AgentService: Sendable {
-    public let settings: AgentSettings
     public let runtime: HoistRuntime
     public let metrics: AgentMetrics
     public let notifier: SystemdNotifier
-    let retryDelay: Duration
+    /// The settings in force; `apply(_:)` replaces them.
+    let live: Mutex<AgentSettings>
+    /// The running scanner, to retune on `apply(_:)`.
+    let scanner = Mutex<DropScanner?>(nil)
+    /// Wakes the run loop to look at `maxJobs` again.
+    let wake = Mutex<AsyncStream<Void>.Continuation?>(nil)
     /// How every job runs: never giving up, following each import to its end.
     let runOptions: JobRunOptions
     let onEvent: @Sendable (AgentEvent) -> Void
     let status = AgentStatus()
+    /// When this agent started, as the status file says.
+    let startedAt = Date()
+    /// Whether the status file is kept: true from the start until `run()` ends. Its lock also
+    /// keeps two writers (a job's event thread, the heartbeat) from sharing the temporary file.
+    private let statusFileKept = Mutex(true)
     private let running = Mutex(0)
     /// Paths queued, waiting to be tried again, or running: an image is never worked on twice
     /// at once (a resumed job's image also shows up in the start-up scan).
     private let claimed = Mutex(Set<String>())
 
-    public static let defaultRetryDelay: Duration = .seconds(30)
     /// The extra stop time asked of the service manager (`EXTEND_TIMEOUT_USEC=`).
     static let stopAllowance: Duration = .seconds(30)
 
     public init(settings: AgentSettings, runtime: HoistRuntime, metrics: AgentMetrics = AgentMetrics(),
-                notifier: SystemdNotifier = SystemdNotifier(), retryDelay: Duration = AgentService.defaultRetryDelay,
+                notifier: SystemdNotifier = SystemdNotifier(),
                 importSettings: ImportTracker.Settings = ImportTracker.Settings(),
                 onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }) {
-        self.settings = settings
+        live = Mutex(settings)
         self.runtime = runtime
         self.metrics = metrics
         self.notifier = notifier
-        self.retryDelay = retryDelay
         runOptions = DropJobPlan.runOptions(importSettings)
         self.onEvent = onEvent
     }
+
+    /// The settings in force now.
+    public var settings: AgentSettings { live.withLock { $0 } }
+
+    /// The pause before work that failed transiently is tried again.
+    var retryDelay: Duration { .milliseconds(Int64(settings.retryDelay * 1000)) }
 
     /// Runs until cancelled. Throws only when the watch folders cannot be watched at all.
     public func run() async throws {
@@ -56,6 +71,7 @@ public final class AgentService: Sendable {
         }
         let (work, submit) = AsyncStream.makeStream(of: AgentWork.self)
         let (freed, slotFreed) = AsyncStream.makeStream(of: Void.self)
+        wake.withLock { $0 = slotFreed }
         onEvent(.watching(settings.watch))
         for item in await unfinishedJobs() { enqueue(item, submit) }
         await refreshJobCounts()
@@ -63,6 +79,7 @@ public final class AgentService: Sendable {
             notifier.ready(status: status.line)
             onEvent(.ready)
         }
+        self.scanner.withLock { $0 = scanner }
         let forwarding = Task { [self] in
             for await drop in scanner.drops {
                 switch drop {
@@ -88,14 +105,14 @@ public final class AgentService: Sendable {
                     running.withLock { $0 -= 1 }
                     slotFreed.yield()
                     await refreshJobCounts()
-                    notifier.status(status.line)
+                    publish()
                     guard again else {
                         claimed.withLock { _ = $0.remove(item.path) }
                         return
                     }
                     // Not a failure: the same work goes back in the queue after a pause.
                     status.queued(1)
-                    notifier.status(status.line)
+                    publish()
                     do { try await Task.sleep(for: retryDelay) } catch { return }
                     submit.yield(item)
                 }
@@ -109,6 +126,14 @@ public final class AgentService: Sendable {
         }
         forwarding.cancel()
         heartbeat.cancel()
+        await heartbeat.value
+        wake.withLock { $0 = nil }
+        self.scanner.withLock { $0 = nil }
+        statusFileKept.withLock { kept in
+            kept = false
+            AgentStatusFile.remove(at: AgentStatusFile.path(in: runtime.stateDirectory),
+                                   pid: ProcessInfo.processInfo.processIdentifier)
+        }
         slotFreed.finish()
         submit.finish()
     }
@@ -117,7 +142,19 @@ public final class AgentService: Sendable {
         guard claimed.withLock({ $0.insert(item.path).inserted }) else { return }
         status.queued(1)
         submit.yield(item)
-        notifier.status(status.line)
+        publish()
+    }
+
+    /// Sends the status line to the service manager and writes it, with the jobs' progress, to
+    /// the status file `hoist status` reads.
+    func publish() {
+        let snapshot = status.snapshot
+        notifier.status(AgentStatus.line(snapshot))
+        let file = AgentStatusFile(pid: ProcessInfo.processInfo.processIdentifier, since: startedAt, snapshot: snapshot)
+        statusFileKept.withLock { kept in
+            guard kept else { return }
+            try? file.save(to: AgentStatusFile.path(in: runtime.stateDirectory))
+        }
     }
 
     /// `WATCHDOG=1` at half the interval systemd expects, and the status line refreshed so a
@@ -126,7 +163,7 @@ public final class AgentService: Sendable {
         let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(10)
         while !Task.isCancelled {
             if notifier.watchdogInterval != nil { notifier.watchdog() }
-            notifier.status(status.line)
+            publish()
             do { try await Task.sleep(for: min(interval, .seconds(10))) } catch { return }
         }
     }

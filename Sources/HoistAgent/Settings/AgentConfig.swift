@@ -13,6 +13,8 @@ import HoistCore
 /// delete-after-import = false              # true: delete the image instead of moving it to done/
 /// rescan-interval = "5m"                   # full rescan besides inotify
 /// metrics-address = "127.0.0.1:9464"       # serve /metrics here (loopback only); absent: off
+/// import = true                            # false: upload only (a manifest's `import` wins)
+/// retry-delay = "30s"                      # pause before a transient failure is tried again
 /// ```
 ///
 /// Every value is optional: the same shape is the command line's layer (`AgentSettings.Overrides`).
@@ -30,10 +32,15 @@ public struct AgentConfig: Sendable, Equatable {
     /// Seconds.
     public var rescanInterval: Double?
     public var metricsAddress: String?
+    /// false: jobs upload and verify only, never import.
+    public var importImages: Bool?
+    /// Seconds.
+    public var retryDelay: Double?
 
     public init(watch: [String]? = nil, doneDirectory: String? = nil, failedDirectory: String? = nil,
                 settle: Double? = nil, minimumAge: Double? = nil, maxJobs: Int? = nil,
-                deleteAfterImport: Bool? = nil, rescanInterval: Double? = nil, metricsAddress: String? = nil) {
+                deleteAfterImport: Bool? = nil, rescanInterval: Double? = nil, metricsAddress: String? = nil,
+                importImages: Bool? = nil, retryDelay: Double? = nil) {
         self.watch = watch
         self.doneDirectory = doneDirectory
         self.failedDirectory = failedDirectory
@@ -43,11 +50,14 @@ public struct AgentConfig: Sendable, Equatable {
         self.deleteAfterImport = deleteAfterImport
         self.rescanInterval = rescanInterval
         self.metricsAddress = metricsAddress
+        self.importImages = importImages
+        self.retryDelay = retryDelay
     }
 
     static let table = "agent"
     static let keys: Set<String> = ["watch", "done-dir", "failed-dir", "settle", "min-age", "max-jobs",
-                                    "delete-after-import", "rescan-interval", "metrics-address"]
+                                    "delete-after-import", "rescan-interval", "metrics-address", "import",
+                                    "retry-delay"]
 
     /// Reads the `[agent]` table of the config at `path` (or the default path, where a missing
     /// file is an empty config, as for `HoistConfig`).
@@ -85,6 +95,8 @@ public struct AgentConfig: Sendable, Equatable {
         settle = try Self.seconds(toml, "settle")
         minimumAge = try Self.seconds(toml, "min-age")
         rescanInterval = try Self.seconds(toml, "rescan-interval")
+        retryDelay = try Self.seconds(toml, "retry-delay")
+        importImages = try toml.boolean(table, "import")
         if let jobs = try toml.integer(table, "max-jobs") {
             guard AgentSettings.maxJobsRange.contains(Int(clamping: jobs)) else {
                 throw TOMLError(line: toml.line(of: table, "max-jobs") ?? 0,

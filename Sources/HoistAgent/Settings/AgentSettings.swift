@@ -23,6 +23,13 @@ public struct AgentSettings: Sendable, Equatable {
     public var rescanInterval: Double
     /// nil: no metrics endpoint.
     public var metricsAddress: MetricsAddress?
+    /// false: jobs upload and verify only (`[agent] import = false`); a manifest's or the
+    /// `[import]` table's `import` key overrides it for the images it covers.
+    public var importImages: Bool
+    /// Seconds before work that failed transiently (or whose lock another process held) is tried again.
+    public var retryDelay: Double
+    /// The config's `[import]` table: the lowest layer of every job's import parameters.
+    public var importDefaults: ImportManifest
 
     /// The command line's values; nil means "not given". The same shape as the config table.
     public typealias Overrides = AgentConfig
@@ -34,6 +41,7 @@ public struct AgentSettings: Sendable, Equatable {
     public static let defaultMinimumAge = 2.0
     public static let defaultMaxJobs = 2
     public static let defaultRescanInterval = 300.0
+    public static let defaultRetryDelay = 30.0
     public static let maxJobsRange = 1...64
 
     /// The environment variable of each setting. `HOIST_WATCH` takes a `:`-separated list, as `PATH` does.
@@ -47,9 +55,13 @@ public struct AgentSettings: Sendable, Equatable {
         public static let deleteAfterImport = "HOIST_DELETE_AFTER_IMPORT"
         public static let rescanInterval = "HOIST_RESCAN_INTERVAL"
         public static let metricsAddress = "HOIST_METRICS_ADDRESS"
+        public static let importImages = "HOIST_IMPORT"
+        public static let retryDelay = "HOIST_RETRY_DELAY"
     }
 
+    /// `importDefaults` is the config's `[import]` table (`ImportConfig.defaults`).
     public static func resolve(flags: Overrides, environment: [String: String], file: AgentConfig,
+                               importDefaults: ImportManifest = ImportManifest(parameters: ImportParameters()),
                                workingDirectory: String = FileManager.default.currentDirectoryPath)
         throws(ConfigError) -> AgentSettings {
         let env = try EnvironmentLayer(environment)
@@ -84,7 +96,10 @@ public struct AgentSettings: Sendable, Equatable {
                                      ?? defaultFailedDirectory),
             settle: max(0, settle), minimumAge: max(0, minimumAge), maxJobs: maxJobs,
             deleteAfterImport: flags.deleteAfterImport ?? env.deleteAfterImport ?? file.deleteAfterImport ?? false,
-            rescanInterval: rescan, metricsAddress: metrics)
+            rescanInterval: rescan, metricsAddress: metrics,
+            importImages: flags.importImages ?? env.importImages ?? file.importImages ?? true,
+            retryDelay: max(0, flags.retryDelay ?? env.retryDelay ?? file.retryDelay ?? defaultRetryDelay),
+            importDefaults: importDefaults)
     }
 
     /// Where successes from `watchFolder` are filed.
@@ -120,6 +135,8 @@ struct EnvironmentLayer {
     var deleteAfterImport: Bool?
     var rescanInterval: Double?
     var metricsAddress: String?
+    var importImages: Bool?
+    var retryDelay: Double?
 
     init(_ environment: [String: String]) throws(ConfigError) {
         typealias Variable = AgentSettings.Variable
@@ -146,13 +163,17 @@ struct EnvironmentLayer {
             }
             maxJobs = jobs
         }
-        if let text = value(Variable.deleteAfterImport) {
+        func boolean(_ name: String) throws(ConfigError) -> Bool? {
+            guard let text = value(name) else { return nil }
             switch text.lowercased() {
-            case "1", "true", "yes": deleteAfterImport = true
-            case "0", "false", "no": deleteAfterImport = false
-            default: throw ConfigError(path: Variable.deleteAfterImport, message: "\"\(text)\" is not true or false")
+            case "1", "true", "yes": return true
+            case "0", "false", "no": return false
+            default: throw ConfigError(path: name, message: "\"\(text)\" is not true or false")
             }
         }
+        deleteAfterImport = try boolean(Variable.deleteAfterImport)
+        importImages = try boolean(Variable.importImages)
+        retryDelay = try seconds(Variable.retryDelay)
         metricsAddress = value(Variable.metricsAddress)
     }
 }

@@ -50,12 +50,15 @@ public final class DropScanner: Sendable {
         case changed(directory: String, name: String)
         case rescan
         case due
+        /// New timing and excluded folders (the watch folders stay as they were).
+        case reconfigure(Configuration)
     }
 
     /// Ready and refused files, in the order they became so. Ends after `stop()`.
     public let drops: AsyncStream<Drop>
     private let events: DirectoryEvents
     private let loop: Task<Void, Never>
+    private let wake: AsyncStream<Wake>.Continuation
 
     /// Starts watching: inotify first, then the start-up rescan, so nothing dropped between the
     /// two is missed. `firstScanDone` runs once the start-up scan has looked at every file
@@ -66,6 +69,7 @@ public final class DropScanner: Sendable {
         let (drops, output) = AsyncStream.makeStream(of: Drop.self)
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         self.drops = drops
+        self.wake = wake
         let events = events
         loop = Task {
             let forwarding = Task {
@@ -80,6 +84,13 @@ public final class DropScanner: Sendable {
             forwarding.cancel()
             output.finish()
         }
+    }
+
+    /// Takes new settle, minimum age, rescan interval and excluded folders; candidates waiting
+    /// to settle keep their first look and are judged by the new rule. The watch folders of
+    /// `configuration` are ignored: inotify watches are set up once.
+    public func update(_ configuration: Configuration) {
+        wake.yield(.reconfigure(configuration))
     }
 
     /// Stops watching and ends `drops`.
@@ -97,8 +108,9 @@ public final class DropScanner: Sendable {
     /// The shortest wait between two looks at the same candidates, in seconds.
     static let minimumPause = 0.01
 
-    static func run(_ configuration: Configuration, wakes: AsyncStream<Wake>, wake: AsyncStream<Wake>.Continuation,
+    static func run(_ initial: Configuration, wakes: AsyncStream<Wake>, wake: AsyncStream<Wake>.Continuation,
                     output: AsyncStream<Drop>.Continuation, firstScanDone: @Sendable () -> Void) async {
+        var configuration = initial
         var tracker = DropTracker(settle: configuration.settle, minimumAge: configuration.minimumAge,
                                   excluded: configuration.excluded)
         rescan(configuration, into: &tracker)
@@ -129,6 +141,13 @@ public final class DropScanner: Sendable {
             case .rescan:
                 rescan(configuration, into: &tracker)
                 nextRescan = now() + configuration.rescanInterval
+            case .reconfigure(let new):
+                configuration.settle = new.settle
+                configuration.minimumAge = new.minimumAge
+                configuration.excluded = new.excluded
+                configuration.rescanInterval = new.rescanInterval
+                tracker.retune(settle: new.settle, minimumAge: new.minimumAge, excluded: new.excluded)
+                nextRescan = min(nextRescan, now() + new.rescanInterval)
             case .due:
                 if now() >= nextRescan {
                     rescan(configuration, into: &tracker)

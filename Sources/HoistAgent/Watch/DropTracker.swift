@@ -18,9 +18,9 @@ public struct DropTracker: Sendable {
         var due: Double
     }
 
-    private let settle: Double
-    private let minimumAge: Double
-    private let excluded: Set<String>
+    private var settle: Double
+    private var minimumAge: Double
+    private var excluded: Set<String>
     private var candidates: [String: Candidate] = [:]
     private var yielded: Set<SourceIdentity> = []
 
@@ -29,6 +29,22 @@ public struct DropTracker: Sendable {
         self.settle = settle
         self.minimumAge = minimumAge
         self.excluded = excluded
+    }
+
+    /// New rules from a reload: waiting candidates keep their first look and are judged by the
+    /// new settle and minimum age; a candidate now inside an excluded folder is dropped.
+    public mutating func retune(settle: Double, minimumAge: Double, excluded: Set<String>) {
+        self.settle = settle
+        self.minimumAge = minimumAge
+        self.excluded = excluded
+        for path in candidates.keys {
+            if excluded.contains(path) {
+                candidates[path] = nil
+            } else {
+                candidates[path]?.check.settle = max(0, settle)
+                candidates[path]?.check.minimumAge = max(0, minimumAge)
+            }
+        }
     }
 
     /// The paths waiting to settle.

@@ -18,6 +18,10 @@ import Foundation
 /// team = "web"
 /// ```
 ///
+/// `import = false` is the agent's: the image is uploaded and verified, never imported (the
+/// manifest's other keys are then not needed). `hoist upload --import` and `hoist import` are
+/// told to import on their command line and ignore it.
+///
 /// Unknown keys are errors, so a misspelt `platfrom` is reported rather than silently ignored,
 /// and every error names the file, the line and the key, because the person reading it has the
 /// file open in an editor, not the parser's view of it.
@@ -31,16 +35,20 @@ public struct ImportManifest: Sendable, Equatable {
     /// The line of each key that was set (`"platform"`, tags as `"tags.team"`), so a value that
     /// parses but breaks an ImportImage rule can be traced back to its line.
     public var lines: [String: Int]
+    /// `import = true|false`; nil when the manifest does not say.
+    public var importEnabled: Bool?
 
     public static let keys: Set<String> = [
-        "image-name", "description", "platform", "os-type", "architecture", "arch", "boot-mode", "license-type",
+        "import", "image-name", "description", "platform", "os-type", "architecture", "arch", "boot-mode", "license-type",
         "format", "disk-image-size", "resource-group-id", "detection-strategy", "nvme-support", "role-name", "region",
     ]
 
-    public init(parameters: ImportParameters, source: String = "manifest", lines: [String: Int] = [:]) {
+    public init(parameters: ImportParameters, source: String = "manifest", lines: [String: Int] = [:],
+                importEnabled: Bool? = nil) {
         self.parameters = parameters
         self.source = source
         self.lines = lines
+        self.importEnabled = importEnabled
     }
 
     /// Maps parsed tables (`""` is the top level, `"import.tags"` a nested table) to parameters.
@@ -71,6 +79,12 @@ public struct ImportManifest: Sendable, Equatable {
             guard let entry = values[key] else { return nil }
             guard case .string(let text) = entry.value else { throw bad(key, "a quoted string") }
             return text
+        }
+        var importEnabled: Bool?
+        switch values["import"]?.value {
+        case nil: break
+        case .boolean(let on)?: importEnabled = on
+        default: throw bad("import", "true or false (import = false uploads without importing)")
         }
         var p = ImportParameters()
         p.imageName = try string("image-name")
@@ -108,7 +122,7 @@ public struct ImportManifest: Sendable, Equatable {
             p.tags.append(ImportImageRequest.Tag(key: key, value: text))
             keyLines["tags.\(key)"] = entry.line
         }
-        self.init(parameters: p, source: source, lines: keyLines)
+        self.init(parameters: p, source: source, lines: keyLines, importEnabled: importEnabled)
     }
 
     /// Maps a parsed manifest document.

@@ -21,6 +21,11 @@ public struct ImportParameterLayers: Sendable {
         layers.reduce(ImportParameters()) { $0.overlaid(with: $1.parameters) }
     }
 
+    /// The top layer's `import = true|false`, or nil when no layer says.
+    public var importEnabled: Bool? {
+        layers.last { $0.importEnabled != nil }?.importEnabled
+    }
+
     /// `"disk.toml:7 (platform)"` for the layer whose value `violation` is about, or nil when
     /// the value came from the command line, from the image inspection or from nowhere.
     public func origin(of violation: ImportImageViolation) -> String? {

@@ -59,7 +59,7 @@ public struct JobRunner: Sendable {
                 onEvent: @escaping @Sendable (JobEvent) -> Void) async throws(UploadFailure) -> UploadOutcome {
         let policy = RetryPolicy(giveUpAfter: options.giveUpAfter, health: runtime.health)
         let engine = ResumableUpload(client: client, journal: runtime.journal, policy: policy,
-                                     onEvent: { onEvent(.upload($0)) })
+                                     budget: runtime.partBudget, onEvent: { onEvent(.upload($0)) })
         let outcome = try await engine.run(request)
         onEvent(.uploaded(outcome))
         return outcome

@@ -1,5 +1,9 @@
 /// Keeps up to `parallel` parts in flight until every part is done.
 ///
+/// With a `budget` (the runtime's `PartBudget`), each part also holds one of the process's
+/// slots while it runs, so several uploads at once share `budget.size` parts in flight instead
+/// of each running `parallel`. A part waiting for a slot has not started: it sends nothing.
+///
 /// Retries live inside each part's work (see `PartUpload`), so a part that keeps failing only
 /// occupies its own slot while the others go on. The scheduler stops early only when a part
 /// throws, which the part does only for failures no retry can fix (credentials, a vanished
@@ -7,9 +11,11 @@
 /// first error is rethrown.
 public struct PartScheduler: Sendable {
     public let parallel: Int
+    public let budget: PartBudget?
 
-    public init(parallel: Int) {
+    public init(parallel: Int, budget: PartBudget? = nil) {
         self.parallel = max(1, parallel)
+        self.budget = budget
     }
 
     /// Runs `work` for every part, lowest part numbers first, at most `parallel` at a time.
@@ -17,11 +23,16 @@ public struct PartScheduler: Sendable {
         _ parts: [PartPlan.Part],
         _ work: @escaping @Sendable (PartPlan.Part) async throws -> Void
     ) async throws {
+        let send: @Sendable (PartPlan.Part) async throws -> Void = if let budget {
+            { part in try await budget.withSlot { try await work(part) } }
+        } else {
+            work
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var pending = parts.makeIterator()
             var running = 0
             while running < parallel, let part = pending.next() {
-                group.addTask { try await work(part) }
+                group.addTask { try await send(part) }
                 running += 1
             }
             do {
@@ -29,7 +40,7 @@ public struct PartScheduler: Sendable {
                     running -= 1
                     try Task.checkCancellation()
                     if let part = pending.next() {
-                        group.addTask { try await work(part) }
+                        group.addTask { try await send(part) }
                         running += 1
                     }
                 }

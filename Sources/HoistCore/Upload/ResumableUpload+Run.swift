@@ -70,7 +70,7 @@ extension ResumableUpload {
                                     uploadId: activeUpload, policy: policy, meter: meter, emit: emit,
                                     probe: probe(location))
             do {
-                try await PartScheduler(parallel: request.parallel).run(Array(missing)) { try await sender.send($0) }
+                try await PartScheduler(parallel: request.parallel, budget: budget).run(Array(missing)) { try await sender.send($0) }
             } catch where RetryPolicy.classify(error) == .uploadGone {
                 try await noteVanished(uploadId: activeUpload, run: &run)
                 continue

@@ -14,16 +14,21 @@ public final class ResumableUpload: Sendable {
     let client: OSSClient
     let journal: UploadJournal
     let policy: RetryPolicy
+    /// The process's parts-in-flight budget, shared with every other upload of the runtime;
+    /// nil: this upload alone bounds its parts (`UploadRequest.parallel`).
+    let budget: PartBudget?
     let emit: @Sendable (UploadEvent) -> Void
     let events: EventRelay
     /// How many times in a row an upload ID may vanish before the run gives up.
     let maximumRestarts = 3
 
     public init(client: OSSClient, journal: UploadJournal, policy: RetryPolicy = RetryPolicy(),
+                budget: PartBudget? = nil,
                 onEvent: @escaping @Sendable (UploadEvent) -> Void = { _ in }) {
         self.client = client
         self.journal = journal
         self.policy = policy
+        self.budget = budget
         let events = EventRelay(onEvent)
         self.events = events
         self.emit = { events.post($0) }

@@ -21,6 +21,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     /// Connections closed because the client sent nothing for the idle timeout while the server
     /// waited on it.
     public var idleConnectionsClosed: Int = 0
+    /// The most requests of each operation in progress at once (`requestsInProgress`) since the
+    /// last reset: e.g. the connections a client really used for UploadPart.
+    public var peakInProgress: [String: Int] = [:]
 
     public init() {}
 
@@ -46,11 +49,18 @@ public final class EmulatorCounters: Sendable {
 
     public func reset() { state.withLock { $0 = CounterSnapshot() } }
 
-    /// Requests of `operation` being handled now, from head to answer or failure (a gauge,
-    /// like `connectionsOpen`). A killed client's requests end when its sockets close.
+    /// Requests of `operation` being handled now, from head until the answer starts, or until
+    /// they fail (a gauge, like `connectionsOpen`). A killed client's requests end when its
+    /// sockets close. The peak since the last reset is `CounterSnapshot.peakInProgress`.
     public func requestsInProgress(_ operation: String) -> Int { inProgress.current[operation] ?? 0 }
 
-    func requestBegan(_ operation: String) { inProgress.withLock { $0[operation, default: 0] += 1 } }
+    func requestBegan(_ operation: String) {
+        let now = inProgress.withLock { counts -> Int in
+            counts[operation, default: 0] += 1
+            return counts[operation] ?? 0
+        }
+        state.withLock { $0.peakInProgress[operation] = max($0.peakInProgress[operation] ?? 0, now) }
+    }
 
     func requestEnded(_ operation: String) { inProgress.withLock { $0[operation, default: 0] -= 1 } }
 

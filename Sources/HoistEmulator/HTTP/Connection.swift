@@ -58,7 +58,10 @@ struct Connection {
             counters.requestBegan(operation)
             decision = faults.decide(operation: operation)
         }
-        defer { if faulty { counters.requestEnded(operation) } }
+        // In progress from the head until the answer starts (or the request fails): a client that
+        // starts its next request on receiving this answer never overlaps it in the gauge.
+        var inProgress = faulty
+        defer { if inProgress { counters.requestEnded(operation) } }
         var limiters: [BandwidthLimiter] = []
         if let cap = decision.bandwidth {
             if cap.scope == .global, let global = decision.globalLimiter {
@@ -90,13 +93,20 @@ struct Connection {
         var answer = response
         for name in decision.strippedHeaders { answer.headers.remove(name: name) }
         return try await finish(request, head: head, response: answer, body: body, outbound: outbound,
-                                operation: faulty ? operation : nil, limiters: limiters)
+                                operation: faulty ? operation : nil, limiters: limiters) {
+            if inProgress {
+                inProgress = false
+                counters.requestEnded(operation)
+            }
+        }
     }
 
-    /// Settles the unread body, then writes the response.
+    /// Settles the unread body, then writes the response; `answering` runs just before the
+    /// response head is written.
     private func finish(_ request: EmulatorRequest, head: HTTPRequestHead, response: EmulatorResponse, body: RequestBody,
                         outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-                        operation: String?, limiters: [BandwidthLimiter]) async throws -> Bool {
+                        operation: String?, limiters: [BandwidthLimiter],
+                        answering: () -> Void = {}) async throws -> Bool {
         var response = response
         if !body.finished {
             if body.awaitingContinue {
@@ -117,6 +127,7 @@ struct Connection {
         headers.replaceOrAdd(name: "Connection", value: keepOpen ? "keep-alive" : "close")
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
         if let operation { counters.recordResponse(operation: operation, status: Int(response.status.code)) }
+        answering()
 
         if request.method == .HEAD {
             try await outbound.write(contentsOf: [.head(responseHead), .end(nil)])

@@ -20,8 +20,15 @@ struct AgentScenario {
     init(_ imports: ImportScenario) throws {
         self.imports = imports
         try FileManager.default.createDirectory(atPath: base.directory + "/incoming", withIntermediateDirectories: true)
-        let config = "[upload]\npart-size = \"\(base.partSize)\"\nparallel = 2\n"
-        try Data(config.utf8).write(to: URL(fileURLWithPath: base.directory + "/hoist.toml"))
+        try writeConfig()
+    }
+
+    var configPath: String { base.directory + "/hoist.toml" }
+
+    /// (Re)writes the agent's config: the scenario's part size, `parallel` parts in flight, then `extra`.
+    func writeConfig(_ extra: String = "", parallel: Int = 2) throws {
+        let config = "[upload]\npart-size = \"\(base.partSize)\"\nparallel = \(parallel)\n" + extra
+        try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
     var arguments: [String] {

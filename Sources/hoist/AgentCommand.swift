@@ -85,9 +85,9 @@ struct AgentCommand: AsyncParsableCommand {
         let service: AgentService
         let source: AgentSettingsSource
         do {
-            var flags = HoistConfig()
-            bandwidth.apply(to: &flags)
-            let options = try oss.runtimeOptions(flags, ecsEndpoint: ecs.ecsEndpoint)
+            var runtimeFlags = HoistConfig()
+            bandwidth.apply(to: &runtimeFlags)
+            let options = try oss.runtimeOptions(runtimeFlags, ecsEndpoint: ecs.ecsEndpoint)
             let settings: AgentSettings
             let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,
                                     maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay)

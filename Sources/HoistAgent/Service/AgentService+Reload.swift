@@ -73,7 +73,19 @@ extension AgentService {
             onEvent(.reloadFailed(error.description))
             return nil
         }
+        let plan: BandwidthPlan
+        do {
+            plan = try source.bandwidthPlan(for: runtime)
+        } catch {
+            onEvent(.reloadFailed(error.description))
+            return nil
+        }
         var change = apply(new)
+        // The shared bandwidth budget takes the new cap at its next grant: parts in flight go on.
+        if plan != runtime.bandwidth.plan {
+            runtime.bandwidth.update(plan)
+            change.applied.append("bandwidth")
+        }
         change.needRestart += source.runtimeTablesChanged(from: runtime) ?? []
         onEvent(.reloaded(change))
         return change

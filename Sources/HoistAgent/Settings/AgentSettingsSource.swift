@@ -41,9 +41,27 @@ public struct AgentSettingsSource: Sendable {
         guard let file = try? HoistConfig.load(path: configPath),
               let imports = try? ImportConfig.load(path: configPath) else { return nil }
         var changed: [String] = []
-        if file != runtime.settings.file { changed.append("[oss]/[upload]/[state]") }
+        // The bandwidth cap is reloaded live (`bandwidthPlan(for:)`), so it is no reason to restart.
+        var comparable = file
+        comparable.bandwidth = runtime.settings.file.bandwidth
+        comparable.bandwidthSchedule = runtime.settings.file.bandwidthSchedule
+        if comparable != runtime.settings.file { changed.append("[oss]/[upload]/[state]") }
         if imports.ecsEndpoint != runtime.settings.importConfig.ecsEndpoint { changed.append("[ecs]") }
         return changed
+    }
+}
+
+extension AgentSettingsSource {
+    /// The bandwidth plan the config file gives now, under the runtime's flags and environment
+    /// (which keep their precedence, as at start).
+    public func bandwidthPlan(for runtime: HoistRuntime) throws(AgentSettingsError) -> BandwidthPlan {
+        let options = runtime.settings.options
+        do {
+            let file = try HoistConfig.load(path: configPath)
+            return try HoistSettings.bandwidthPlan(flags: options.flags, environment: options.environment, file: file)
+        } catch {
+            throw AgentSettingsError(description: String(describing: error))
+        }
     }
 }
 

@@ -27,7 +27,8 @@ enum DoctorConfigChecks {
             context.settings = settings
             let oss = try settings.oss()
             context.oss = oss
-            var detail = "OSS \(oss.endpoint) (region \(oss.region.isEmpty ? "none, V1 signing" : oss.region))"
+            let authority = oss.endpoint.port.map { "\(oss.endpoint.host):\($0)" } ?? oss.endpoint.host
+            var detail = "OSS \(oss.endpoint.scheme)://\(authority) (region \(oss.region.isEmpty ? "none, V1 signing" : oss.region))"
             detail += oss.bucket.map { ", bucket \($0)" } ?? ", no default bucket"
             if !oss.prefix.isEmpty { detail += ", prefix \(oss.prefix)" }
             results.append(.pass("settings", "settings", detail))

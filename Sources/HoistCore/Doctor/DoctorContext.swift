@@ -18,6 +18,8 @@ struct DoctorContext: Sendable {
     /// Seconds the server's clock is ahead of this host's (negative: behind). Signing uses it
     /// so one wrong clock is reported once, by the clock check, not by every signed call.
     var serverSkew: Double?
+    /// The OSS endpoint answered over HTTP: the signed OSS checks are worth making.
+    var ossAnswered = false
     /// The bucket check failed: the ImportImage dry run, which reads from it, is skipped.
     var bucketFailed = false
 

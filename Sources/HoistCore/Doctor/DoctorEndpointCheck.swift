@@ -44,7 +44,11 @@ enum DoctorEndpointCheck {
             do {
                 response = try await transport.send(request)
             } catch let error as TransportError {
-                let (detail, fix) = DoctorTransportFailure.explain(error, service: "OSS", authority: authority)
+                var (detail, fix) = DoctorTransportFailure.explain(error, service: "OSS", authority: authority)
+                if let proxy = proxies.proxy(scheme: oss.endpoint.scheme, host: oss.endpoint.host) {
+                    detail += " via proxy \(DoctorProxyEnvironment.redacted(proxy))"
+                    fix += "; or the proxy: check https_proxy, or add the host to no_proxy"
+                }
                 return (.fail("oss.endpoint", "OSS endpoint", detail, fix: fix), nil)
             } catch {
                 return (.fail("oss.endpoint", "OSS endpoint", String(describing: error),
@@ -70,6 +74,7 @@ enum DoctorEndpointCheck {
             return (.pass("oss.endpoint", "OSS endpoint", "\(authority) " + steps.joined(separator: ", ")), answer)
         }
         let clock = clockResult(answer)
+        context.ossAnswered = answer != nil && result.status != .fail
         if let answer, let server = answer.serverDate { context.serverSkew = server.timeIntervalSince(answer.localDate) }
         return [result, clock]
     }

@@ -9,6 +9,10 @@ enum DoctorOSSChecks {
             return [.skip("oss.auth", "OSS signature", "needs settings that resolve"),
                     .skip("oss.bucket", "bucket", "needs settings that resolve")]
         }
+        guard context.ossAnswered else {
+            return [.skip("oss.auth", "OSS signature", "needs the OSS endpoint to answer"),
+                    .skip("oss.bucket", "bucket", "needs the OSS endpoint to answer")]
+        }
         guard let client = context.ossClient(), let oss = context.oss else {
             return [.skip("oss.auth", "OSS signature", "needs credentials"), .skip("oss.bucket", "bucket", "needs credentials")]
         }

@@ -6,6 +6,12 @@
 #   /usr/lib/sysusers.d/hoist.conf            the hoist user and hoist-drop group
 #   /usr/lib/tmpfiles.d/hoist.conf            /var/spool/hoist/incoming, done/, failed/
 #   /etc/hoist/hoist.toml.example             the commented config (hoist.toml itself is the admin's)
+#   PREFIX/share/man/man1/hoist.1             the man page (docs/man/hoist.1, from the argument parser)
+#   PREFIX/share/bash-completion/completions/hoist, PREFIX/share/zsh/site-functions/_hoist,
+#   PREFIX/share/fish/vendor_completions.d/hoist.fish
+#                                             shell completions, written by the binary itself
+#                                             (hoist --generate-completion-script SHELL), so they
+#                                             always match the installed version
 #
 # With --destdir DIR everything goes under DIR and no system command runs (packaging, tests).
 # Without it, the script creates the user and folders and reloads systemd, but does not start
@@ -41,6 +47,10 @@ unit="$destdir/etc/systemd/system/hoist.service"
 sysusers="$destdir/usr/lib/sysusers.d/hoist.conf"
 tmpfiles="$destdir/usr/lib/tmpfiles.d/hoist.conf"
 example="$destdir/etc/hoist/hoist.toml.example"
+manpage="$destdir$prefix/share/man/man1/hoist.1"
+bash_completion="$destdir$prefix/share/bash-completion/completions/hoist"
+zsh_completion="$destdir$prefix/share/zsh/site-functions/_hoist"
+fish_completion="$destdir$prefix/share/fish/vendor_completions.d/hoist.fish"
 # Only a real install talks to the system.
 live() { [ -z "$destdir" ]; }
 
@@ -48,7 +58,8 @@ if [ "$uninstall" -eq 1 ]; then
     if live && command -v systemctl >/dev/null 2>&1; then
         systemctl disable --now hoist.service 2>/dev/null || true
     fi
-    rm -f "$bin" "$unit" "$sysusers" "$tmpfiles" "$example"
+    rm -f "$bin" "$unit" "$sysusers" "$tmpfiles" "$example" "$manpage" \
+        "$bash_completion" "$zsh_completion" "$fish_completion"
     if live && command -v systemctl >/dev/null 2>&1; then systemctl daemon-reload || true; fi
     echo "removed hoist; kept /etc/hoist/hoist.toml, /var/lib/hoist and /var/spool/hoist"
     exit 0
@@ -70,6 +81,25 @@ mv "$unit.tmp" "$unit"
 install -m 0644 "$here/hoist.sysusers" "$sysusers"
 install -m 0644 "$here/hoist.tmpfiles" "$tmpfiles"
 install -m 0644 "$here/hoist.toml.example" "$example"
+install -d -m 0755 "$(dirname "$manpage")"
+install -m 0644 "$here/../docs/man/hoist.1" "$manpage"
+# Completions come from the installed binary (swift-argument-parser writes them), never from a
+# copy that could describe another version's flags.
+for shell in bash zsh fish; do
+    case "$shell" in
+        bash) target=$bash_completion ;;
+        zsh) target=$zsh_completion ;;
+        fish) target=$fish_completion ;;
+    esac
+    install -d -m 0755 "$(dirname "$target")"
+    if ! "$bin" --generate-completion-script "$shell" > "$target.tmp"; then
+        rm -f "$target.tmp"
+        echo "$0: $bin --generate-completion-script $shell failed" >&2
+        exit 1
+    fi
+    chmod 0644 "$target.tmp"
+    mv "$target.tmp" "$target"
+done
 
 if live; then
     command -v systemd-sysusers >/dev/null 2>&1 && systemd-sysusers "$sysusers"

@@ -13,6 +13,8 @@ enum HoistExit {
     /// Another process holds the job's lock (`--wait-for-lock` waits instead).
     static let locked: Int32 = 8
     static let unverifiable: Int32 = 9
+    /// `hoist doctor`: at least one check failed (its line says how to fix it).
+    static let checkFailed: Int32 = 1
     static let usage: Int32 = 64
     static let interrupted: Int32 = 130
 

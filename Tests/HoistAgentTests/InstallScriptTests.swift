@@ -28,7 +28,7 @@ import Testing
     @Test func installsEveryFileWithItsModeAndUninstallsThem() throws {
         let scratch = try ScratchDirectory()
         let binary = scratch.file("hoist-built")
-        try "#!/bin/sh\necho hoist\n".write(toFile: binary, atomically: false, encoding: .utf8)
+        try Self.fakeBinary.write(toFile: binary, atomically: false, encoding: .utf8)
         #expect(chmod(binary, 0o755) == 0)
         let root = scratch.file("root")
         let installed = try run(["--destdir", root, "--prefix", "/opt/hoist", "--binary", binary])
@@ -39,6 +39,10 @@ import Testing
             ("/usr/lib/sysusers.d/hoist.conf", 0o644, "hoist.sysusers"),
             ("/usr/lib/tmpfiles.d/hoist.conf", 0o644, "hoist.tmpfiles"),
             ("/etc/hoist/hoist.toml.example", 0o644, "hoist.toml.example"),
+            ("/opt/hoist/share/man/man1/hoist.1", 0o644, "../docs/man/hoist.1"),
+            ("/opt/hoist/share/bash-completion/completions/hoist", 0o644, ""),
+            ("/opt/hoist/share/zsh/site-functions/_hoist", 0o644, ""),
+            ("/opt/hoist/share/fish/vendor_completions.d/hoist.fish", 0o644, ""),
         ]
         for (path, wanted, _) in expected {
             #expect(FileManager.default.fileExists(atPath: root + path), "\(path) missing")
@@ -48,6 +52,14 @@ import Testing
                 == FileManager.default.contents(atPath: binary))
         #expect(FileManager.default.contents(atPath: root + "/usr/lib/sysusers.d/hoist.conf")
                 == FileManager.default.contents(atPath: Self.systemd + "/hoist.sysusers"))
+        #expect(FileManager.default.contents(atPath: root + "/opt/hoist/share/man/man1/hoist.1")
+                == FileManager.default.contents(atPath: Self.systemd + "/../docs/man/hoist.1"))
+        // Each shell's completions are what the installed binary wrote for that shell.
+        for (path, shell) in [("bash-completion/completions/hoist", "bash"), ("zsh/site-functions/_hoist", "zsh"),
+                              ("fish/vendor_completions.d/hoist.fish", "fish")] {
+            let text = try String(contentsOfFile: root + "/opt/hoist/share/" + path, encoding: .utf8)
+            #expect(text == "# \(shell) completion for hoist\n", "\(path)")
+        }
         // The unit starts the binary where this prefix put it.
         let unit = try String(contentsOfFile: root + "/etc/systemd/system/hoist.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/opt/hoist/bin/hoist agent"))
@@ -61,6 +73,25 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: root + path), "\(path) left behind")
         }
         #expect(FileManager.default.fileExists(atPath: root + "/etc/hoist/hoist.toml"))
+    }
+
+    /// Stands in for the built binary: prints a marker for each shell's completion script.
+    static let fakeBinary = """
+        #!/bin/sh
+        if [ "$1" = --generate-completion-script ]; then echo "# $2 completion for hoist"; exit 0; fi
+        echo hoist
+
+        """
+
+    @Test func aBinaryThatCannotWriteCompletionsFailsTheInstall() throws {
+        let scratch = try ScratchDirectory()
+        let binary = scratch.file("hoist-old")
+        try "#!/bin/sh\nexit 3\n".write(toFile: binary, atomically: false, encoding: .utf8)
+        #expect(chmod(binary, 0o755) == 0)
+        let result = try run(["--destdir", scratch.file("root"), "--binary", binary])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("--generate-completion-script bash failed"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("root") + "/usr/local/share/bash-completion/completions/hoist"))
     }
 
     @Test func aMissingBinaryIsAClearError() throws {

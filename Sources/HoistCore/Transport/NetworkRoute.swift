@@ -11,13 +11,13 @@ import Foundation
 /// - otherwise `http_proxy` for `http://` (lowercase only: `HTTP_PROXY` may come from a CGI
 ///   request header), `https_proxy` then `HTTPS_PROXY` for `https://`;
 /// - otherwise `all_proxy`, then `ALL_PROXY`.
-/// A proxy's user and password are never shown.
+/// A proxy's user and password are never shown (`***`).
 public struct NetworkRoute: Sendable, Equatable {
     /// The CA bundle in use, nil when TLS is not involved or libcurl reports none.
     public var caFile: String?
     /// Where `caFile` came from: `"--ca-file or [tls] ca-file"` or `"libcurl default"`.
     public var caSource: String
-    /// The proxy URL with any credentials removed; nil for a direct connection.
+    /// The proxy URL with any credentials shown as `***`; nil for a direct connection.
     public var proxy: String?
     /// The variable that chose the proxy, or the `no_proxy` variable that bypassed one.
     public var proxySource: String?
@@ -35,7 +35,7 @@ public struct NetworkRoute: Sendable, Equatable {
                             proxy: route.proxy, proxySource: route.source)
     }
 
-    /// The proxy libcurl would use for `url`, without credentials, and the variable deciding it.
+    /// The proxy libcurl would use for `url` (credentials shown as `***`), and the variable deciding it.
     public static func proxy(for url: String, environment: [String: String]) -> (proxy: String?, source: String?) {
         func value(_ name: String) -> (String, String)? {
             guard let text = environment[name], !text.isEmpty else { return nil }
@@ -48,7 +48,7 @@ public struct NetworkRoute: Sendable, Equatable {
         }
         let candidates = scheme == "http" ? ["http_proxy"] : ["\(scheme)_proxy", "\(scheme.uppercased())_PROXY"]
         for name in candidates + ["all_proxy", "ALL_PROXY"] {
-            if let found = value(name) { return (withoutCredentials(found.0), found.1) }
+            if let found = value(name) { return (redacted(found.0), found.1) }
         }
         return (nil, nil)
     }
@@ -92,10 +92,12 @@ public struct NetworkRoute: Sendable, Equatable {
         return rest.lowercased()
     }
 
-    private static func withoutCredentials(_ proxy: String) -> String {
-        guard let at = proxy.lastIndex(of: "@") else { return proxy }
-        let start = proxy.range(of: "://")?.upperBound ?? proxy.startIndex
-        guard start <= at else { return proxy }
-        return String(proxy[..<start]) + String(proxy[proxy.index(after: at)...])
+    /// `scheme://user:password@host:port/` → `scheme://***@host:port/` (the same without a
+    /// scheme): only the authority is searched, so an `@` in a path stays.
+    public static func redacted(_ url: String) -> String {
+        let start = url.range(of: "://")?.upperBound ?? url.startIndex
+        let authorityEnd = url[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+        guard let at = url[start..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<start]) + "***" + String(url[at...])
     }
 }

@@ -147,7 +147,9 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
-        #expect(!waits.values.isEmpty, "it retried before giving up")
+        // Whether it retried at all depends on how fast this machine ran the first attempt (a
+        // loaded machine can spend the whole 0.3 s on it), so only the bound is asserted here;
+        // retrying itself is covered by the tests above.
         // Sleeps are whole milliseconds (truncated), so each wait may undershoot by < 1 ms.
         let slack = 0.001 * Double(waits.values.count)
         #expect(waits.values.reduce(0, +) <= 0.3 + slack, "waits \(waits.values) overrun the bound")

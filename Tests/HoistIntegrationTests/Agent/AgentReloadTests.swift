@@ -19,13 +19,14 @@ import Glibc
             #expect(try s.result("before.qcow2")["import"] as? Bool == true)
 
             // --watch on the command line keeps its folder whatever the file says; the metrics
-            // address and [upload] need a restart.
-            try s.writeConfig("[agent]\nimport = false\ndelete-after-import = true\nwatch = \"/elsewhere\"\n"
+            // address and [upload] need a restart, except the bandwidth cap, which the shared
+            // budget takes at once.
+            try s.writeConfig("bandwidth = \"40MB/s\"\n[agent]\nimport = false\ndelete-after-import = true\nwatch = \"/elsewhere\"\n"
                               + "metrics-address = \"127.0.0.1:9464\"\n", parallel: 3)
             agent.signal(SIGHUP)
             try await waitUntil("the reload", timeout: 60) { agent.stderr.contains("config reloaded") || !agent.isRunning }
             let reloaded = agent.stderr
-            #expect(reloaded.contains("now in force: delete-after-import, import"), "\(reloaded)")
+            #expect(reloaded.contains("now in force: delete-after-import, import, bandwidth"), "\(reloaded)")
             #expect(reloaded.contains("needing a restart (systemctl restart hoist): metrics-address, [oss]/[upload]/[state]"),
                     "\(reloaded)")
 

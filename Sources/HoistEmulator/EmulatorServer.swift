@@ -67,8 +67,8 @@ public final class EmulatorServer: Sendable {
         let blobs = try BlobStore(root: root, pool: pool, discardComputesMD5: config.discardComputesMD5)
         let store = OSSStore()
         for bucket in config.buckets { store.createBucket(bucket, now: Date()) }
-        let faults = FaultInjector(config.faults)
         let counters = EmulatorCounters()
+        let faults = FaultInjector(config.faults, counters: counters)
         let uploads = UploadControl(store: store, blobs: blobs)
         let sts = STSControl(keyring: EmulatorKeyring(config.accessKeys), settings: config.sts)
         let authenticator: any OSSAuthenticator = config.authentication

@@ -37,6 +37,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                  {"errors":[{"operation":"UploadPart","rate":0.1,"status":500}]}
           PUT    /_hoist/admin/faults        replace all rules
           GET|DELETE /_hoist/admin/faults    read | clear
+          POST   /_hoist/admin/faults        {"networkDown":true} pulls the network
+                 (connections reset, requests refused) until {"networkDown":false}
           GET    /_hoist/admin/counters      requests, statuses, bytes, parts
           POST   /_hoist/admin/counters/reset
           GET    /_hoist/admin/uploads       open uploads and their parts

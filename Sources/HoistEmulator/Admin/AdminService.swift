@@ -10,7 +10,8 @@ import NIOHTTP1
 /// - `GET /_hoist/admin/faults` → the current `FaultSettings`
 /// - `PUT /_hoist/admin/faults` → replace all faults with the JSON body (every field optional)
 /// - `POST /_hoist/admin/faults` → add to the faults: `errors`/`latency`/`resets` are appended,
-///   `bandwidth` and `clockSkewSeconds` replaced when present
+///   `bandwidth`, `clockSkewSeconds` and `networkDown` replaced when present
+///   (`{"networkDown":true}` pulls the network, `{"networkDown":false}` restores it)
 /// - `DELETE /_hoist/admin/faults` → remove every fault
 /// - `GET /_hoist/admin/counters` → `CounterSnapshot`; `DELETE` or `POST .../counters/reset` zeroes it
 /// - `GET /_hoist/admin/uploads` → open uploads with their parts (`[UploadSummary]`)
@@ -114,6 +115,7 @@ struct AdminService: EmulatorService {
             s.strippedHeaders += addition.strippedHeaders
             if keys.contains("bandwidth") { s.bandwidth = addition.bandwidth }
             if keys.contains("clockSkewSeconds") { s.clockSkewSeconds = addition.clockSkewSeconds }
+            if keys.contains("networkDown") { s.networkDown = addition.networkDown }
         }
     }
 

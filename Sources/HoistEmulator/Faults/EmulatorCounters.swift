@@ -24,6 +24,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     /// The most requests of each operation in progress at once (`requestsInProgress`) since the
     /// last reset: e.g. the connections a client really used for UploadPart.
     public var peakInProgress: [String: Int] = [:]
+    /// Connections reset by the network-down fault: those open when it went down, and one per
+    /// request that arrived while it was down (such requests are not counted in `requests`).
+    public var networkDownResets: Int = 0
 
     public init() {}
 
@@ -69,6 +72,11 @@ public final class EmulatorCounters: Sendable {
     func connectionClosed() { open.withLock { $0 -= 1 } }
 
     func recordIdleClose() { state.withLock { $0.idleConnectionsClosed += 1 } }
+
+    func recordNetworkDownResets(_ count: Int) {
+        guard count > 0 else { return }
+        state.withLock { $0.networkDownResets += count }
+    }
 
     func recordRequest(operation: String) {
         state.withLock { $0.requests[operation, default: 0] += 1 }

@@ -5,13 +5,19 @@ import Foundation
 /// head; counted rules are consumed atomically so "fail the next 3" fails exactly 3.
 public final class FaultInjector: Sendable {
     private let state: Locked<State>
+    /// Every client connection open now, cut when the network goes down.
+    let connections = OpenConnections()
 
     private struct State {
         var settings: FaultSettings
         var globalLimiter: BandwidthLimiter?
     }
 
-    init(_ settings: FaultSettings) {
+    /// Where the connections cut by the network-down fault are counted.
+    private let counters: EmulatorCounters
+
+    init(_ settings: FaultSettings, counters: EmulatorCounters) {
+        self.counters = counters
         state = Locked(State(settings: settings, globalLimiter: nil))
         replace(settings)
     }
@@ -26,8 +32,9 @@ public final class FaultInjector: Sendable {
 
     /// Edits the rules in place.
     public func update(_ body: (inout FaultSettings) -> Void) {
-        state.withLock { s in
+        let wentDown = state.withLock { s -> Bool in
             let oldCap = s.settings.bandwidth
+            let wasDown = s.settings.networkDown
             body(&s.settings)
             if s.settings.bandwidth != oldCap || (s.globalLimiter == nil && s.settings.bandwidth?.scope == .global) {
                 if let cap = s.settings.bandwidth, cap.scope == .global {
@@ -36,7 +43,10 @@ public final class FaultInjector: Sendable {
                     s.globalLimiter = nil
                 }
             }
+            return !wasDown && s.settings.networkDown
         }
+        // Outside the lock: closing runs on the connections' event loops.
+        if wentDown { counters.recordNetworkDownResets(connections.resetAll()) }
     }
 
     /// Removes every rule, including clock skew.
@@ -47,6 +57,11 @@ public final class FaultInjector: Sendable {
     public func addReset(_ fault: ResetFault) { update { $0.resets.append(fault) } }
     public func setBandwidth(_ cap: BandwidthFault?) { update { $0.bandwidth = cap } }
     public func setClockSkew(seconds: Double) { update { $0.clockSkewSeconds = seconds } }
+    /// Pulls (true) or restores (false) the network; see `FaultSettings.networkDown`.
+    public func setNetworkDown(_ down: Bool) { update { $0.networkDown = down } }
+
+    /// Whether requests to the emulated services are cut now.
+    public var isNetworkDown: Bool { state.withLock { $0.settings.networkDown } }
 
     /// The emulator's notion of "now": the real clock plus the configured skew.
     public var now: Date { Date().addingTimeInterval(state.withLock { $0.settings.clockSkewSeconds }) }

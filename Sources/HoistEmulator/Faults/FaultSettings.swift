@@ -17,15 +17,23 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var clockSkewSeconds: Double = 0
     /// Response headers removed from matching answers (a server or proxy that drops them).
     public var strippedHeaders: [HeaderStripFault] = []
+    /// The network between clients and the emulator is down, as a pulled cable or a lost route
+    /// looks to a client: every open connection is reset when it goes down, and while it stays
+    /// down every request to OSS or ECS is reset as soon as its head arrives, before any answer
+    /// (the head is read only so the admin endpoint, on the same port, still answers and can
+    /// bring the network back). Setting it false, or clearing the faults, restores the network.
+    public var networkDown: Bool = false
 
     public init(errors: [ErrorFault] = [], latency: [LatencyFault] = [], bandwidth: BandwidthFault? = nil,
-                resets: [ResetFault] = [], clockSkewSeconds: Double = 0, strippedHeaders: [HeaderStripFault] = []) {
+                resets: [ResetFault] = [], clockSkewSeconds: Double = 0, strippedHeaders: [HeaderStripFault] = [],
+                networkDown: Bool = false) {
         self.errors = errors
         self.latency = latency
         self.bandwidth = bandwidth
         self.resets = resets
         self.clockSkewSeconds = clockSkewSeconds
         self.strippedHeaders = strippedHeaders
+        self.networkDown = networkDown
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +44,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         resets = try c.decodeIfPresent([ResetFault].self, forKey: .resets) ?? []
         clockSkewSeconds = try c.decodeIfPresent(Double.self, forKey: .clockSkewSeconds) ?? 0
         strippedHeaders = try c.decodeIfPresent([HeaderStripFault].self, forKey: .strippedHeaders) ?? []
+        networkDown = try c.decodeIfPresent(Bool.self, forKey: .networkDown) ?? false
     }
 }
 

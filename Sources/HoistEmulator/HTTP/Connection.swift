@@ -17,8 +17,12 @@ struct Connection {
 
     func serve(_ channel: Channel, wait: ClientWait) async {
         let underlying = channel.channel
+        faults.connections.add(underlying)
         counters.connectionOpened()
-        defer { counters.connectionClosed() }
+        defer {
+            faults.connections.remove(underlying)
+            counters.connectionClosed()
+        }
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let parts = InboundParts(inbound.makeAsyncIterator(), wait: wait)
@@ -26,7 +30,7 @@ struct Connection {
                 do {
                     while let part = try await parts.next() {
                         guard case .head(let head) = part else { continue }
-                        let keepOpen = try await handle(head, parts: parts, outbound: outbound,
+                        let keepOpen = try await handle(head, channel: underlying, parts: parts, outbound: outbound,
                                                         connectionLimiter: &connectionLimiter)
                         if !keepOpen { break }
                     }
@@ -41,7 +45,7 @@ struct Connection {
     }
 
     /// Handles one request; returns whether the connection stays open.
-    private func handle(_ head: HTTPRequestHead, parts: InboundParts,
+    private func handle(_ head: HTTPRequestHead, channel: any NIOCore.Channel, parts: InboundParts,
                         outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
                         connectionLimiter: inout BandwidthLimiter?) async throws -> Bool {
         let request = EmulatorRequest(head: head, requestId: RequestIDs.next())
@@ -51,6 +55,15 @@ struct Connection {
                                     body: body, outbound: outbound, operation: nil, limiters: [])
         }
         let faulty = service.isSubjectToFaults
+        if faulty && faults.isNetworkDown {
+            // A pulled cable: the request never reaches the service, the client sees a reset.
+            counters.recordNetworkDownResets(1)
+            throw RequestBodyError.connectionReset
+        }
+        if !faulty {
+            faults.connections.setServingAdmin(channel, true)
+        }
+        defer { if !faulty { faults.connections.setServingAdmin(channel, false) } }
         let operation = service.operation(of: request)
         var decision = FaultInjector.Decision()
         if faulty {

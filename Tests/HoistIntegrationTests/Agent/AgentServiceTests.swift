@@ -84,6 +84,15 @@ import Glibc
             let safe = try await s.base.journaled(dropped, key: "big.raw")
             let uploadId = try #require(safe.uploadId)
             #expect(!safe.parts.isEmpty && safe.parts.count < partCount, "\(safe.parts.sorted())")
+            // What an operator sees between the stop and the restart: the job still uploading,
+            // with exactly the journaled parts counted as done.
+            let status = try await s.base.run(["status", "--json", "--state-dir", s.base.stateDirectory])
+            #expect(status.exitCode == 0, "\(status.output)")
+            let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let job = try #require((document?["jobs"] as? [[String: Any]])?.first { $0["source"] as? String == dropped })
+            #expect(job["state"] as? String == "uploading", "\(job)")
+            #expect((job["bytes_done"] as? NSNumber)?.int64Value == Int64(safe.parts.count) * s.base.partSize, "\(job)")
+            #expect(safe.parts.isSubset(of: s.base.serverParts(uploadId: uploadId)), "every journaled part is on the server")
             s.server.faults.clear()
             let mark = s.base.receipts.count
 
@@ -160,8 +169,19 @@ import Glibc
             let shell = try await s.base.run(s.base.arguments(dropped, key: "busy.raw"))
             #expect(shell.exitCode == 8, "\(shell.output)")
             #expect(shell.stderr.contains("hoist process \(agent.process.processIdentifier)"), "\(shell.stderr)")
+            // The refused shell changed nothing: the agent's job ends as if it had been alone.
+            s.server.faults.clear()
+            try await waitUntil("done/busy.raw.result.json", timeout: 120) {
+                s.exists(s.done + "/busy.raw.result.json") || !agent.isRunning
+            }
             let run = await s.stop(agent)
             #expect(run.exitCode == 0, "\(run.output)")
+            let counters = s.server.counters.snapshot()
+            #expect(counters.requests("InitiateMultipartUpload") == 1, "\(counters.requests)")
+            #expect(counters.responses("CompleteMultipartUpload", status: 200) == 1)
+            #expect(s.server.uploads().isEmpty, "no second upload left open")
+            #expect(s.server.ecs.images().map(\.imageName) == ["busy"])
+            #expect(try await s.base.objectMatches(s.done + "/busy.raw", key: "busy.raw"))
         }
     }
 

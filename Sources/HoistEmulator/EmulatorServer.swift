@@ -31,12 +31,8 @@ public final class EmulatorServer: Sendable {
 
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
-    /// The OSS/ECS/STS port's listener; nil while the network is disconnected (and after shutdown).
-    private let listener: Locked<Listener?>
-    /// Binds a new OSS/ECS/STS listener on the given port, serving with this server's state.
-    private let relisten: @Sendable (Int) async throws -> Listener
-    /// The metadata service's listener, when one runs (never disconnected: tests of the cable
-    /// concern OSS and ECS).
+    /// The OSS/ECS/STS port's listener, and the metadata service's when one runs.
+    private let listener: Listener
     private let metadataListener: Listener?
     private let uploadControl: UploadControl
     private let removeDataOnShutdown: Bool
@@ -87,11 +83,8 @@ public final class EmulatorServer: Sendable {
         let stsService = STSService(control: sts, authentication: config.authentication)
         let router = ServiceRouter(services: [admin, stsService, ecsService, oss])
         let connection = Connection(router: router, faults: faults, counters: counters, logger: logger)
-        let bindMain: @Sendable (Int) async throws -> Listener = { port in
-            try await Listener.bind(host: config.host, port: port, group: group, config: config,
-                                    connection: connection, counters: counters, logger: logger)
-        }
-        let main = try await bindMain(config.port)
+        let main = try await Listener.bind(host: config.host, port: config.port, group: group, config: config,
+                                           connection: connection, counters: counters, logger: logger)
         var metadataListener: Listener?
         if let metadata = config.metadata {
             let service = MetadataService(keyring: sts.keyring, settings: metadata)
@@ -108,14 +101,13 @@ public final class EmulatorServer: Sendable {
         let removeData = config.storage == .temporaryDirectory
         return EmulatorServer(port: main.port, baseURL: main.baseURL, faults: faults, counters: counters,
                               ecs: ecs, dataDirectory: root, sts: sts, group: group, pool: pool, listener: main,
-                              relisten: bindMain, metadataListener: metadataListener, uploadControl: uploads,
+                              metadataListener: metadataListener, uploadControl: uploads,
                               removeDataOnShutdown: removeData)
     }
 
     private init(port: Int, baseURL: String, faults: FaultInjector, counters: EmulatorCounters, ecs: ECSControl,
                  dataDirectory: String?, sts: STSControl, group: MultiThreadedEventLoopGroup, pool: NIOThreadPool,
-                 listener: Listener, relisten: @escaping @Sendable (Int) async throws -> Listener,
-                 metadataListener: Listener?, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
+                 listener: Listener, metadataListener: Listener?, uploadControl: UploadControl, removeDataOnShutdown: Bool) {
         self.port = port
         self.baseURL = baseURL
         self.faults = faults
@@ -126,8 +118,7 @@ public final class EmulatorServer: Sendable {
         metadataBaseURL = metadataListener?.baseURL
         self.group = group
         self.pool = pool
-        self.listener = Locked(listener)
-        self.relisten = relisten
+        self.listener = listener
         self.metadataListener = metadataListener
         self.uploadControl = uploadControl
         self.removeDataOnShutdown = removeDataOnShutdown
@@ -138,7 +129,7 @@ public final class EmulatorServer: Sendable {
     public func shutdown() async throws {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if already { return }
-        await listener.withLock { l -> Listener? in defer { l = nil }; return l }?.close()
+        await listener.close()
         await metadataListener?.close()
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
@@ -146,41 +137,6 @@ public final class EmulatorServer: Sendable {
             try? FileManager.default.removeItem(atPath: dataDirectory)
         }
     }
-
-    // MARK: Network cable
-
-    /// Makes the server unreachable, as a pulled cable or a lost route looks to a client: open
-    /// connections are closed and new ones refused, while buckets, open uploads, stored parts
-    /// and imports stay as they are (a restart would forget the in-memory uploads). Safe to call
-    /// when already disconnected.
-    public func disconnectNetwork() async {
-        await listener.withLock { l -> Listener? in defer { l = nil }; return l }?.close()
-    }
-
-    /// Makes the server reachable again on the same port. The old socket may linger a moment, so
-    /// binding is tried for up to about 5 seconds. Does nothing when connected or shut down.
-    public func reconnectNetwork() async throws {
-        var attempt = 0
-        while listener.withLock({ $0 == nil }) && !stopped.current {
-            do {
-                let fresh = try await relisten(port)
-                let kept = listener.withLock { l -> Bool in
-                    guard l == nil, !stopped.current else { return false }
-                    l = fresh
-                    return true
-                }
-                if !kept { await fresh.close() }
-                return
-            } catch {
-                attempt += 1
-                if attempt > 50 { throw error }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-    }
-
-    /// False while `disconnectNetwork()` is in effect.
-    public var isNetworkConnected: Bool { listener.withLock { $0 != nil } }
 
     // MARK: Upload controls (also on the admin endpoint)
 

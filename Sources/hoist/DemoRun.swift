@@ -173,17 +173,17 @@ final class DemoRun: @unchecked Sendable {
             Set(stored(server).map(\.partNumber)).count >= quarter ? true : nil
         }
         let mark = lines.count
-        say.step("network", "pulling it: the emulator's port closes and its connections are cut "
+        say.step("network", "pulling it: the emulator resets every open connection and every new one "
                  + "(\(Set(stored(server).map(\.partNumber)).count) of \(partCount) parts stored so far)")
-        await server.disconnectNetwork()
+        server.faults.setNetworkDown(true)
         _ = try await demoWait("the agent reporting the network down", timeout: 60, agent: currentAgent) {
             lines.first(containing: "network down", since: mark)
         }
         try await Task.sleep(for: .seconds(3))
         let before = stored(server).count
         let back = lines.count
-        try await server.reconnectNetwork()
-        say.step("network", "back on the same port (the emulator kept the upload and its parts)")
+        server.faults.setNetworkDown(false)
+        say.step("network", "back (the emulator kept the upload and its parts)")
         _ = try await demoWait("the agent reporting the network back", timeout: 60, agent: currentAgent) {
             lines.first(containing: "network back", since: back)
         }

@@ -7,10 +7,6 @@ import NIOPosix
 /// One bound port serving HTTP/1.1 through a `Connection`: the main OSS/ECS/STS port, and the
 /// metadata service's own port when one runs.
 ///
-/// Kept apart from `EmulatorServer` so the server can stop being reachable and become reachable
-/// again on the same port (`EmulatorServer.disconnectNetwork()`), as a pulled and re-plugged cable
-/// looks to a client, while buckets, open uploads and imports stay in memory.
-///
 /// Invariant: once `close()` returns, no connection is accepted any more and every connection this
 /// listener accepted has been closed.
 struct Listener: Sendable {

@@ -97,7 +97,7 @@ final class DemoRun: @unchecked Sendable {
                                                                            factory: { _ in SwiftLogNoOpLogHandler() }))
         lock.withLock { self.server = server }
         say.step("emulator", "OSS and ECS on \(server.baseURL), bucket \"\(Self.bucket)\", signatures checked")
-        say.detail("its link carries \(ByteCount.approximate(Int64(cap)))/s, so the upload lasts long enough to interfere with")
+        say.detail("its link carries \(ByteCount.approximate(Int64(cap)))/s, so the upload lasts long enough to pull the network and kill the agent during it")
         if settings.failureRate > 0 {
             say.detail("\(Int((settings.failureRate * 100).rounded()))% of part uploads are answered 500 InternalError")
         }

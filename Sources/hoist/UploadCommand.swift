@@ -52,8 +52,11 @@ struct UploadCommand: AsyncParsableCommand {
                                valueName: "size"))
     var partSize: String?
 
-    @Option(help: ArgumentHelp("Parts in flight at once (default 8).", valueName: "n"))
-    var parallel: Int?
+    @Option(help: ArgumentHelp(
+        "Parts in flight at once, 1-256, or auto: start at 4 and find the number that fills the link by "
+            + "measuring, up to \(HoistSettings.autoParallelMaximum) (default \(HoistSettings.defaultParallel)).",
+        valueName: "n|auto"))
+    var parallel: ParallelArgument?
 
     @Option(help: ArgumentHelp("Stop retrying after this long without success, e.g. 30m (default: keep waiting).",
                                valueName: "duration"))
@@ -79,7 +82,6 @@ struct UploadCommand: AsyncParsableCommand {
     @OptionGroup var importOptions: UploadImportOptions
 
     func validate() throws {
-        if let parallel, !(1...256).contains(parallel) { throw ValidationError("--parallel must be 1-256") }
         if let partSize, ByteCount.parse(partSize) == nil { throw ValidationError("--part-size \(partSize) is not a size like 64MiB") }
         if let giveUpAfter, DurationText.parse(giveUpAfter) == nil {
             throw ValidationError("--give-up-after \(giveUpAfter) is not a duration like 30m")
@@ -94,8 +96,9 @@ struct UploadCommand: AsyncParsableCommand {
         let runtime: HoistRuntime
         let job: UploadJob
         do {
-            var flags = HoistConfig(partSize: partSize.flatMap(ByteCount.parse), parallel: parallel,
+            var flags = HoistConfig(partSize: partSize.flatMap(ByteCount.parse),
                                     giveUpAfter: giveUpAfter.flatMap(DurationText.parse))
+            parallel?.apply(to: &flags)
             bandwidth.apply(to: &flags)
             let options = try oss.runtimeOptions(flags, ecsEndpoint: importOptions.ecs.ecsEndpoint)
             let settings: RuntimeSettings

@@ -38,6 +38,9 @@ public struct HoistConfig: Sendable, Equatable {
     public var signatureVersion: OSSRequestSigner.Version?
     public var partSize: Int64?
     public var parallel: Int?
+    /// `parallel = "auto"` / `--parallel auto`: the parts in flight are found by measuring
+    /// (`ConcurrencyTuner`). A layer that sets a number sets this to false.
+    public var autoParallel: Bool? = nil
     public var giveUpAfter: Double?
     public var stateDirectory: String?
     /// Allow plain `http://` OSS and ECS endpoints other than loopback (`PlainHTTPPolicy`).
@@ -144,11 +147,19 @@ public struct HoistConfig: Sendable, Equatable {
                             message: "upload.part-size must be a size like \"64MiB\", not \(other.kind)")
         case nil: break
         }
-        if let parallel = try toml.integer("upload", "parallel") {
+        switch toml["upload", "parallel"] {
+        case .integer(let parallel)?:
             guard (1...256).contains(parallel) else {
                 throw TOMLError(line: toml.line(of: "upload", "parallel") ?? 0, message: "upload.parallel must be 1-256")
             }
             self.parallel = Int(parallel)
+            autoParallel = false
+        case .string("auto")?:
+            autoParallel = true
+        case let other?:
+            throw TOMLError(line: toml.line(of: "upload", "parallel") ?? 0,
+                            message: "upload.parallel must be a number 1-256 or \"auto\", not \(other.kind)")
+        case nil: break
         }
         if let text = try toml.string("upload", "give-up-after") {
             guard let seconds = DurationText.parse(text) else {

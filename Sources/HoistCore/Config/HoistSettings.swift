@@ -12,7 +12,10 @@ public struct HoistSettings: Sendable, Equatable {
     public var prefix: String
     public var signatureVersion: OSSRequestSigner.Version
     public var partSize: Int64
+    /// Parts in flight: the fixed number, or with `autoParallel` the most the tuner may use.
     public var parallel: Int
+    /// The parts in flight are tuned by measuring, between 1 and `parallel`.
+    public var autoParallel: Bool = false
     /// nil: wait for a lost network for ever.
     public var giveUpAfter: Double?
     /// Plain `http://` to hosts other than loopback was allowed (flag or config); the ECS
@@ -28,6 +31,18 @@ public struct HoistSettings: Sendable, Equatable {
     public typealias Overrides = HoistConfig
 
     public static let defaultParallel = 8
+    /// The most parts in flight `--parallel auto` may reach.
+    public static let autoParallelMaximum = 64
+
+    /// THE parallelism rule: the first layer that says anything (flags, then the file) wins;
+    /// "auto" there means tuned up to `autoParallelMaximum`, else the number, else the default.
+    public static func parallelism(flags: Overrides, file: HoistConfig) -> (parallel: Int, auto: Bool) {
+        for layer in [flags, file] {
+            if layer.autoParallel == true { return (autoParallelMaximum, true) }
+            if let parallel = layer.parallel { return (parallel, false) }
+        }
+        return (defaultParallel, false)
+    }
 
     public static func resolve(flags: Overrides, environment: [String: String],
                                file: HoistConfig) throws(ConfigError) -> HoistSettings {
@@ -75,7 +90,7 @@ public struct HoistSettings: Sendable, Equatable {
                               + "(V4 signatures include it)")
         }
         let partSize = flags.partSize ?? file.partSize ?? PartPlan.defaultPartSize
-        let parallel = flags.parallel ?? file.parallel ?? defaultParallel
+        let (parallel, autoParallel) = parallelism(flags: flags, file: file)
         guard (1...256).contains(parallel) else {
             throw ConfigError(path: "parallel", message: "parallel must be 1-256, not \(parallel)")
         }
@@ -84,7 +99,7 @@ public struct HoistSettings: Sendable, Equatable {
         let bandwidth = try bandwidthPlan(flags: flags, environment: environment, file: file)
         return HoistSettings(
             endpoint: endpoint, region: region, bucket: flags.bucket ?? env("HOIST_BUCKET") ?? file.bucket,
-            prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel,
+            prefix: prefix, signatureVersion: version, partSize: partSize, parallel: parallel, autoParallel: autoParallel,
             giveUpAfter: flags.giveUpAfter ?? file.giveUpAfter,
             insecureHTTP: insecureHTTP, bandwidth: bandwidth)
     }

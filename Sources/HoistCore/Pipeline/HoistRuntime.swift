@@ -25,7 +25,8 @@ public final class HoistRuntime: Sendable {
     public let bandwidth: BandwidthBudget
     /// The process's credentials (see `RefreshingCredentials`); `hoist doctor` reads its source and expiry.
     public let credentialSource: RefreshingCredentials
-    /// Parts in flight across every upload on this runtime (`settings.parallel`).
+    /// Parts in flight across every upload on this runtime: `settings.parallel`, or with
+    /// `--parallel auto` the level its tuner finds.
     public let partBudget: PartBudget
     private let isShutDown = Mutex(false)
 
@@ -43,7 +44,9 @@ public final class HoistRuntime: Sendable {
         } catch {
             throw .journal(path: directory.journalPath, reason: String(describing: error))
         }
-        partBudget = PartBudget(size: settings.parallel)
+        partBudget = settings.autoParallel
+            ? PartBudget(tuner: ConcurrencyTuner(maximum: settings.parallel))
+            : PartBudget(size: settings.parallel)
         var options = TransportOptions()
         // A connection per part in flight, so parts never queue inside libcurl.
         options.maxHostConnections = max(options.maxHostConnections, settings.parallel + 2)

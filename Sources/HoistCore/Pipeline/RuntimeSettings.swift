@@ -79,8 +79,12 @@ public struct RuntimeSettings: Sendable {
         env("HOIST_REGION") ?? env("ALIBABA_CLOUD_REGION_ID") ?? file.region
     }
 
-    /// Parts in flight per upload: `--parallel`, else `[upload] parallel`, else the default.
-    public var parallel: Int { options.flags.parallel ?? file.parallel ?? HoistSettings.defaultParallel }
+    /// Parts in flight per upload: `--parallel`, else `[upload] parallel`, else the default;
+    /// with "auto", the most the tuner may use (`HoistSettings.parallelism`).
+    public var parallel: Int { HoistSettings.parallelism(flags: options.flags, file: file).parallel }
+
+    /// Whether the parts in flight are tuned by measuring (`--parallel auto`).
+    public var autoParallel: Bool { HoistSettings.parallelism(flags: options.flags, file: file).auto }
 
     /// The OSS settings. `region` (an import's, which must be the bucket's) replaces the
     /// region flag; `fallbackEndpoint` (the endpoint a job was uploaded through) is used when

@@ -7,28 +7,57 @@ import Synchronization
 /// Fair: a slot freed goes to the part that has waited longest (FIFO), so a job started later
 /// gets slots as soon as the earlier job's parts end, instead of waiting for that job to finish.
 ///
-/// Invariants: at most `size` slots are held at any moment; a slot is handed straight from the
-/// releasing part to the first waiter (never left free while someone waits); a waiter that is
-/// cancelled leaves the queue and throws `CancellationError` without holding a slot.
+/// With a `ConcurrencyTuner` (`--parallel auto`) the size is not fixed: every part that ends
+/// reports its bytes, and once enough parts ended at the current size (twice the size, and at
+/// least `tuningInterval`) their throughput goes to the tuner, whose answer becomes the new size.
+/// The measure counts only while parts wait in line, i.e. while more parts would run if allowed:
+/// an upload's tail, or a pause between jobs, says nothing about the link.
+///
+/// Invariants: at most `size` slots are held at any moment, except right after the size shrank,
+/// when the extra holders finish and no waiter gets their slots; a slot is handed straight from
+/// the releasing part to the first waiter (never left free while someone waits and the size
+/// allows); a waiter that is cancelled leaves the queue and throws `CancellationError` without
+/// holding a slot.
 public final class PartBudget: Sendable {
-    public let size: Int
+    /// The shortest measuring interval of the tuner: shorter ones are mostly noise.
+    public static let tuningInterval: Duration = .seconds(1)
 
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Void, any Error>
     }
 
+    private struct Tuning {
+        var tuner: ConcurrencyTuner
+        var bytes: Int64 = 0
+        var parts = 0
+        var since: ContinuousClock.Instant
+        /// A part waited in line during this interval: the budget, not the demand, was the limit.
+        var saturated = false
+    }
+
     private struct State {
+        var size: Int
+        var tuning: Tuning?
         var held = 0
         var waiters: [Waiter] = []
         var nextId: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
+    /// A fixed budget of `size` slots.
     public init(size: Int) {
-        self.size = max(1, size)
+        state = Mutex(State(size: max(1, size)))
     }
+
+    /// A budget sized by `tuner`, starting at its level.
+    public init(tuner: ConcurrencyTuner) {
+        state = Mutex(State(size: tuner.level, tuning: Tuning(tuner: tuner, since: .now)))
+    }
+
+    /// Slots the budget allows now.
+    public var size: Int { state.withLock { $0.size } }
 
     /// Slots held now (a gauge, for tests and status).
     public var inUse: Int { state.withLock { $0.held } }
@@ -48,10 +77,11 @@ public final class PartBudget: Sendable {
     public func acquire() async throws {
         try Task.checkCancellation()
         let id: UInt64? = state.withLock { state in
-            if state.held < size, state.waiters.isEmpty {
+            if state.held < state.size, state.waiters.isEmpty {
                 state.held += 1
                 return nil
             }
+            state.tuning?.saturated = true
             state.nextId += 1
             return state.nextId
         }
@@ -74,10 +104,11 @@ public final class PartBudget: Sendable {
         }
     }
 
-    /// Gives a slot back: to the longest waiter when there is one, else to the pool.
+    /// Gives a slot back: to the longest waiter when there is one and the size allows, else to
+    /// the pool.
     public func release() {
         let next = state.withLock { state -> Waiter? in
-            if state.waiters.isEmpty {
+            if state.waiters.isEmpty || state.held > state.size {
                 state.held = max(0, state.held - 1)
                 return nil
             }
@@ -85,4 +116,40 @@ public final class PartBudget: Sendable {
         }
         next?.continuation.resume()
     }
+
+    /// A part of `bytes` ended successfully: with a tuner, counts toward the current interval,
+    /// and when the interval is complete, resizes the budget to the tuner's new level.
+    public func partEnded(bytes: Int64, now: ContinuousClock.Instant = .now) {
+        let woken = state.withLock { state -> [Waiter] in
+            guard var tuning = state.tuning else { return [] }
+            tuning.bytes += bytes
+            tuning.parts += 1
+            let elapsed = now - tuning.since
+            guard tuning.parts >= 2 * state.size, elapsed >= Self.tuningInterval else {
+                state.tuning = tuning
+                return []
+            }
+            if tuning.saturated {
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                tuning.tuner.record(Double(tuning.bytes) / seconds)
+            }
+            tuning.bytes = 0
+            tuning.parts = 0
+            tuning.since = now
+            tuning.saturated = !state.waiters.isEmpty
+            state.tuning = tuning
+            state.size = tuning.tuner.level
+            // A larger size lets waiters in now rather than at the next release.
+            var woken: [Waiter] = []
+            while state.held < state.size, !state.waiters.isEmpty {
+                state.held += 1
+                woken.append(state.waiters.removeFirst())
+            }
+            return woken
+        }
+        for waiter in woken { waiter.continuation.resume() }
+    }
+
+    /// The tuner's state (nil for a fixed budget), for status and tests.
+    public var tuner: ConcurrencyTuner? { state.withLock { $0.tuning?.tuner } }
 }

@@ -24,7 +24,10 @@ public struct PartScheduler: Sendable {
         _ work: @escaping @Sendable (PartPlan.Part) async throws -> Void
     ) async throws {
         let send: @Sendable (PartPlan.Part) async throws -> Void = if let budget {
-            { part in try await budget.withSlot { try await work(part) } }
+            { part in
+                try await budget.withSlot { try await work(part) }
+                budget.partEnded(bytes: part.length)
+            }
         } else {
             work
         }

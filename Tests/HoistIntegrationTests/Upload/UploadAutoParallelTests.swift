@@ -1,0 +1,39 @@
+import Foundation
+import HoistCore
+import Testing
+
+extension UploadIntegration {
+    /// `hoist upload --parallel auto`: the tuner sizes the parts in flight; what is asserted is
+    /// the upload's result (bytes, CRC, parts), and that the tuner never exceeds its maximum.
+    @Suite struct AutoParallel {
+        static let size = 40 * 128 * 1024 + 321
+
+        func arguments(_ scenario: UploadScenario, _ file: String, key: String, _ parallel: String) -> [String] {
+            var arguments = scenario.arguments(file, key: key, ["--json"])
+            let at = try! #require(arguments.firstIndex(of: "--parallel"))
+            arguments[at + 1] = parallel
+            return arguments
+        }
+
+        @Test func anAutoUploadArrivesIntactWithEachPartSentOnce() async throws {
+            try await withScenario { scenario in
+                let file = try scenario.makeFile("auto.raw", size: Self.size)
+                let run = try await scenario.run(arguments(scenario, file, key: "auto.raw", "auto"), timeout: 120)
+                #expect(run.exitCode == 0, "\(run.output)")
+                #expect(try await scenario.objectMatches(file, key: "auto.raw"))
+                #expect(scenario.receipts.count == scenario.partCount(Self.size))
+                let peak = scenario.server.counters.snapshot().peakInProgress["UploadPart"] ?? 0
+                #expect((1...HoistSettings.autoParallelMaximum).contains(peak), "peak \(peak)")
+            }
+        }
+
+        @Test func aBadValueIsAUsageError() async throws {
+            try await withScenario { scenario in
+                let file = try scenario.makeFile("x.raw", size: 1024)
+                let run = try await scenario.run(arguments(scenario, file, key: "x.raw", "lots"))
+                #expect(run.exitCode == 64, "\(run.output)")
+                #expect(run.output.contains("--parallel"))
+            }
+        }
+    }
+}

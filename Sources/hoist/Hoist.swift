@@ -22,7 +22,7 @@ struct Hoist: AsyncParsableCommand {
         version: HoistVersion.string,
         subcommands: [
             UploadCommand.self, ImportCommand.self, StatusCommand.self, UploadsCommand.self,
-            CancelCommand.self, RetryCommand.self, AgentCommand.self, EmulatorCommand.self, DemoCommand.self,
+            CancelCommand.self, RetryCommand.self, BenchCommand.self, AgentCommand.self, EmulatorCommand.self, DemoCommand.self,
             DoctorCommand.self,
         ]
     )

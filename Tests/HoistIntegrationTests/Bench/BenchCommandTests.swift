@@ -84,7 +84,7 @@ import Testing
             #expect(run.exitCode == 0, "\(run.output)")
             let report = try Self.document(run)
             #expect(report["advice"] as? String == "capped")
-            #expect(report["bandwidth_cap"] as? Int == 200_000)
+            #expect((report["bandwidth_cap"] as? Int).map(Int64.init) == BandwidthRate.parse("200KB/s")?.limit)
             Self.expectNothingLeft(scenario)
         }
     }

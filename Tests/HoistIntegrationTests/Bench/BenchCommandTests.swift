@@ -99,6 +99,23 @@ import Testing
         }
     }
 
+    /// `--duration` ends a run that `--size` would not: the parts in flight are cut short, and
+    /// the upload is still aborted. (Slow as the cap is, the 64 parts
+    /// cannot all be sent in a second however fast the host.)
+    @Test func theDurationEndsARunBeforeTheSizeAndStillCleansUp() async throws {
+        try await withScenario { scenario in
+            var arguments = Self.arguments(scenario, size: 64 * Self.partSize, ["--bandwidth", "100KB/s", "--json"])
+            arguments[arguments.firstIndex(of: "10m")!] = "1s"
+            let run = try await scenario.run(arguments, timeout: 120)
+            #expect(run.exitCode == 0, "\(run.output)")
+            let report = try Self.document(run)
+            let bytes = Int64(try #require(report["bytes"] as? Int))
+            #expect(bytes < Int64(64 * Self.partSize))
+            #expect((report["parts"] as? Int ?? 64) < 64)
+            Self.expectNothingLeft(scenario)
+        }
+    }
+
     /// SIGTERM in the middle of the run still aborts the upload.
     @Test func aStoppedRunAbortsItsUpload() async throws {
         try await withScenario { scenario in

@@ -78,15 +78,17 @@ let package = Package(
             dependencies: ["HoistCore"],
             path: "benchmarks/HoistBench"
         ),
+        // What several test targets share (a seeded generator, capturing a child's output).
+        .target(name: "HoistTestSupport", path: "Tests/HoistTestSupport"),
         .testTarget(
             name: "HoistCoreTests",
-            dependencies: ["HoistCore"],
+            dependencies: ["HoistCore", "HoistTestSupport"],
             exclude: ["Support/http_test_server.py"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HoistAgentTests",
-            dependencies: ["HoistAgent", "HoistCore"]
+            dependencies: ["HoistAgent", "HoistCore", "HoistTestSupport"]
         ),
         .testTarget(
             name: "HoistEmulatorTests",
@@ -94,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HoistIntegrationTests",
-            dependencies: ["HoistCore", "HoistEmulator"]
+            dependencies: ["HoistCore", "HoistEmulator", "HoistTestSupport"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HoistTestSupport
 import HoistCore
 import Testing
 @testable import HoistAgent
@@ -9,16 +10,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("systemd").path
 
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [Self.systemd + "/install.sh"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try CapturedProcess.run("/bin/sh", [Self.systemd + "/install.sh"] + arguments)
     }
 
     func mode(_ path: String) throws -> Int {

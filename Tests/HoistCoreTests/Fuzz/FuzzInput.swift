@@ -1,20 +1,8 @@
 import Foundation
+import HoistTestSupport
 
-/// SplitMix64: a tiny, fast, seedable generator, so every fuzz run is reproducible from its seed
-/// (printed with any failure) without a package dependency.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The fuzz tests' seeded generator (see `SplitMix64`).
+typealias SeededGenerator = SplitMix64
 
 /// How much fuzzing a run does. The default keeps `swift test` to a few seconds per target;
 /// `HOIST_FUZZ_ITERATIONS` raises it for long runs (benchmarks/fuzz/run.sh) and

@@ -1,4 +1,5 @@
 import Foundation
+import HoistTestSupport
 import Testing
 
 /// The shipped unit files, checked offline the way systemd itself reads them (there is no systemd
@@ -24,16 +25,7 @@ import Testing
     }
 
     func analyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.analyzer))
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try CapturedProcess.run(try #require(Self.analyzer), arguments)
     }
 
     @Test(.enabled(if: analyzer != nil, "systemd-analyze is not installed"))

@@ -1,23 +1,11 @@
 import Foundation
+import HoistTestSupport
 
-/// A seeded generator (SplitMix64): every random choice of a chaos run (kill points, faults,
-/// delays, file bytes) comes from it, so a seed replays the same plan.
-struct ChaosRandom: RandomNumberGenerator {
-    private var state: UInt64
+/// Every random choice of a chaos run (kill points, faults, delays, file bytes) comes from one
+/// seeded generator, so a seed replays the same plan.
+typealias ChaosRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-
+extension SplitMix64 {
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 }
 

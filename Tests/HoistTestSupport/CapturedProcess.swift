@@ -1,0 +1,18 @@
+import Foundation
+
+/// Runs a program to its end with stdout and stderr captured together: for tests of scripts
+/// and tools (install.sh, systemd-analyze) whose combined output is what a person reads.
+public enum CapturedProcess {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

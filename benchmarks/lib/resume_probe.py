@@ -10,7 +10,11 @@ Everything is counted by the emulator, not by the client:
                 (polled every 2 ms, so good to a few ms)
   resent_bytes  UploadPart body bytes received over both runs, minus the file's size
                 (parts that were in flight at the kill, and whatever the client repeats)
-Prints one line: RESENT_BYTES FIRST_PART_S. Exits non-zero (and prints nothing) if a run fails.
+  in_flight     the most UploadParts the emulator had in progress at once during the first
+                run: the parts in flight the client really used (for `auto`, the level its tuner
+                had reached), so in_flight x part size bounds what a kill may cost
+Prints one line: RESENT_BYTES FIRST_PART_S IN_FLIGHT. Exits non-zero (and prints nothing) if a
+run fails.
 """
 import http.client
 import json
@@ -37,6 +41,9 @@ class Counters:
         c = self.call("GET", "")
         return c["requests"].get("UploadPart", 0), c["bodyBytesByOperation"].get("UploadPart", 0)
 
+    def peak_in_flight(self):
+        return self.call("GET", "")["peakInProgress"].get("UploadPart", 0)
+
 
 def main():
     base, size, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -53,6 +60,7 @@ def main():
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         killed_requests, _ = counters.get()
+        in_flight = counters.peak_in_flight()
         restart = time.monotonic()
         second = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
         first_part = None
@@ -69,7 +77,7 @@ def main():
     _, total = counters.get()
     if first_part is None:
         sys.exit(f"the restarted run sent no UploadPart; see {log}")
-    print(max(0, total - size), f"{first_part:.3f}")
+    print(max(0, total - size), f"{first_part:.3f}", in_flight)
 
 
 if __name__ == "__main__":

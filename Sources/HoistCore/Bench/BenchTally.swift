@@ -25,9 +25,14 @@ final class BenchTally: Sendable {
     var throttled: Int { state.withLock { $0.throttled } }
     var ranOutOfTime: Bool { state.withLock { $0.deadline } }
 
-    func progress(part: Int, cumulative: Int64) {
+    /// Returns the bytes that are new since the part's last report.
+    @discardableResult
+    func progress(part: Int, cumulative: Int64) -> Int64 {
         state.withLock { state in
-            if !state.deadline { state.inFlight[part] = cumulative }
+            guard !state.deadline else { return 0 }
+            let new = max(0, cumulative - (state.inFlight[part] ?? 0))
+            state.inFlight[part] = cumulative
+            return new
         }
     }
 

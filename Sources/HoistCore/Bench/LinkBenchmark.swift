@@ -124,7 +124,7 @@ public struct LinkBenchmark: Sendable {
                     try await tally.watching {
                         let result = try await client.uploadPart(
                             bucket: location.bucket, key: location.key, uploadId: uploadId, partNumber: part.number,
-                            fileRegion: region, onProgress: { tally.progress(part: part.number, cumulative: $0) })
+                            fileRegion: region, onProgress: { budget.sent(bytes: tally.progress(part: part.number, cumulative: $0)) })
                         guard result.crcMatches else {
                             throw PartCheckFailure(partNumber: part.number, sentCRC64: result.sentCRC64,
                                                    serverCRC64: result.serverCRC64)

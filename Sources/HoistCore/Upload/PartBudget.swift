@@ -7,11 +7,15 @@ import Synchronization
 /// Fair: a slot freed goes to the part that has waited longest (FIFO), so a job started later
 /// gets slots as soon as the earlier job's parts end, instead of waiting for that job to finish.
 ///
-/// With a `ConcurrencyTuner` (`--parallel auto`) the size is not fixed: every part that ends
-/// reports its bytes, and once enough parts ended at the current size (twice the size, and at
-/// least `tuningInterval`) their throughput goes to the tuner, whose answer becomes the new size.
-/// The measure counts only while parts wait in line, i.e. while more parts would run if allowed:
-/// an upload's tail, or a pause between jobs, says nothing about the link.
+/// With a `ConcurrencyTuner` (`--parallel auto`) the size is not fixed: parts report the bytes
+/// they put on the wire (`sent(bytes:)`), and every `tuningInterval` the throughput of the
+/// interval goes to the tuner, whose answer becomes the new size. Bytes on the wire, not parts
+/// ended, so that an interval lasts the same time whatever the part size: with 64 MiB parts and
+/// dozens in flight, waiting for parts to end would make one measure take minutes. An interval
+/// counts only when parts waited in line during it, i.e. more parts would have run if allowed:
+/// an upload's tail, or a pause between jobs, says nothing about the link. After the size
+/// shrank, measuring starts again only once the extra holders have ended, so an interval
+/// measures the size it is credited to.
 ///
 /// Invariants: at most `size` slots are held at any moment, except right after the size shrank,
 /// when the extra holders finish and no waiter gets their slots; a slot is handed straight from
@@ -19,8 +23,9 @@ import Synchronization
 /// allows); a waiter that is cancelled leaves the queue and throws `CancellationError` without
 /// holding a slot.
 public final class PartBudget: Sendable {
-    /// The shortest measuring interval of the tuner: shorter ones are mostly noise.
-    public static let tuningInterval: Duration = .seconds(1)
+    /// The tuner's measuring interval: long enough to span many round trips of a WAN and the
+    /// start of the parts a new size let in, short enough that the search ends within a minute.
+    public static let tuningInterval: Duration = .seconds(2)
 
     private struct Waiter {
         let id: UInt64
@@ -30,7 +35,6 @@ public final class PartBudget: Sendable {
     private struct Tuning {
         var tuner: ConcurrencyTuner
         var bytes: Int64 = 0
-        var parts = 0
         var since: ContinuousClock.Instant
         /// A part waited in line during this interval: the budget, not the demand, was the limit.
         var saturated = false
@@ -117,15 +121,22 @@ public final class PartBudget: Sendable {
         next?.continuation.resume()
     }
 
-    /// A part of `bytes` ended successfully: with a tuner, counts toward the current interval,
+    /// A part put `bytes` more on the wire: with a tuner, counts toward the current interval,
     /// and when the interval is complete, resizes the budget to the tuner's new level.
-    public func partEnded(bytes: Int64, now: ContinuousClock.Instant = .now) {
+    public func sent(bytes: Int64, now: ContinuousClock.Instant = .now) {
         let woken = state.withLock { state -> [Waiter] in
             guard var tuning = state.tuning else { return [] }
+            if state.held > state.size {
+                // Still draining after a shrink: this is not yet the size being measured.
+                tuning.bytes = 0
+                tuning.since = now
+                tuning.saturated = !state.waiters.isEmpty
+                state.tuning = tuning
+                return []
+            }
             tuning.bytes += bytes
-            tuning.parts += 1
             let elapsed = now - tuning.since
-            guard tuning.parts >= 2 * state.size, elapsed >= Self.tuningInterval else {
+            guard elapsed >= Self.tuningInterval else {
                 state.tuning = tuning
                 return []
             }
@@ -134,7 +145,6 @@ public final class PartBudget: Sendable {
                 tuning.tuner.record(Double(tuning.bytes) / seconds)
             }
             tuning.bytes = 0
-            tuning.parts = 0
             tuning.since = now
             tuning.saturated = !state.waiters.isEmpty
             state.tuning = tuning

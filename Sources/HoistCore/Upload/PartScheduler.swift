@@ -24,10 +24,7 @@ public struct PartScheduler: Sendable {
         _ work: @escaping @Sendable (PartPlan.Part) async throws -> Void
     ) async throws {
         let send: @Sendable (PartPlan.Part) async throws -> Void = if let budget {
-            { part in
-                try await budget.withSlot { try await work(part) }
-                budget.partEnded(bytes: part.length)
-            }
+            { part in try await budget.withSlot { try await work(part) } }
         } else {
             work
         }

@@ -16,6 +16,9 @@ struct PartUpload: Sendable {
     let emit: @Sendable (UploadEvent) -> Void
     /// Checks whether OSS answers, for `NetworkHealth` while the network is down.
     let probe: @Sendable () async -> Bool
+    /// The runtime's budget of parts in flight, told of every byte put on the wire: with
+    /// `--parallel auto` that is what its tuner measures.
+    var budget: PartBudget? = nil
 
     func send(_ part: PartPlan.Part) async throws {
         let stored: (etag: String, crc64: UInt64)
@@ -34,7 +37,7 @@ struct PartUpload: Sendable {
     }
 
     private func sendWithRetries(_ part: PartPlan.Part) async throws -> (etag: String, crc64: UInt64) {
-        let client = client, meter = meter, emit = emit, location = location, uploadId = uploadId
+        let client = client, meter = meter, emit = emit, location = location, uploadId = uploadId, budget = budget
         let region = source.region(of: part)
         return try await policy.perform(
             "UploadPart \(part.number)",
@@ -53,7 +56,7 @@ struct PartUpload: Sendable {
                 bucket: location.bucket, key: location.key, uploadId: uploadId, partNumber: part.number,
                 fileRegion: region,
                 onProgress: { cumulative in
-                    meter.sent(part: part.number, cumulative: cumulative)
+                    budget?.sent(bytes: meter.sent(part: part.number, cumulative: cumulative))
                     if meter.due() { emit(.progress(meter.snapshot)) }
                 })
             guard result.crcMatches else {

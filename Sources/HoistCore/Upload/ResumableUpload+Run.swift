@@ -68,7 +68,7 @@ extension ResumableUpload {
             let missing = plan.parts.filter { safe[$0.number] == nil }
             let sender = PartUpload(client: client, journal: journal, source: source, location: location,
                                     uploadId: activeUpload, policy: policy, meter: meter, emit: emit,
-                                    probe: probe(location))
+                                    probe: probe(location), budget: budget)
             do {
                 try await PartScheduler(parallel: request.parallel, budget: budget).run(Array(missing)) { try await sender.send($0) }
             } catch where RetryPolicy.classify(error) == .uploadGone {

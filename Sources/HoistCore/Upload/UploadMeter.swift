@@ -43,12 +43,16 @@ final class UploadMeter: @unchecked Sendable {
         lock.withLock { inFlight[part] = 0 }
     }
 
-    /// The transport reports `cumulative` body bytes handed over for the current attempt.
-    func sent(part: Int, cumulative: Int64) {
+    /// The transport reports `cumulative` body bytes handed over for the current attempt;
+    /// returns the bytes that are new since its last report.
+    @discardableResult
+    func sent(part: Int, cumulative: Int64) -> Int64 {
         lock.withLock {
             let before = inFlight[part] ?? 0
-            if cumulative > before { bytesSent += cumulative - before }
+            let new = max(0, cumulative - before)
+            bytesSent += new
             inFlight[part] = cumulative
+            return new
         }
     }
 

@@ -54,7 +54,7 @@ struct UploadCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Parts in flight at once, 1-256, or auto: start at 4 and find the number that fills the link by "
-            + "measuring, up to \(HoistSettings.autoParallelMaximum) (default \(HoistSettings.defaultParallel)).",
+            + "measuring, up to \(HoistSettings.autoParallelMaximum) (default: auto).",
         valueName: "n|auto"))
     var parallel: ParallelArgument?
 

@@ -94,7 +94,7 @@ import Testing
 
         let defaults = try HoistSettings.resolve(flags: .init(region: "cn-hangzhou"), environment: [:], file: HoistConfig())
         #expect(defaults.endpoint == .region("cn-hangzhou"))
-        #expect(defaults.parallel == 8)
+        #expect(defaults.autoParallel && defaults.parallel == HoistSettings.autoParallelMaximum)
         #expect(defaults.partSize == 64 << 20)
         #expect(defaults.signatureVersion == .v4)
         #expect(defaults.giveUpAfter == nil)

@@ -30,18 +30,20 @@ public struct HoistSettings: Sendable, Equatable {
     /// of the same fields.
     public typealias Overrides = HoistConfig
 
-    public static let defaultParallel = 8
     /// The most parts in flight `--parallel auto` may reach.
     public static let autoParallelMaximum = 64
 
     /// THE parallelism rule: the first layer that says anything (flags, then the file) wins;
-    /// "auto" there means tuned up to `autoParallelMaximum`, else the number, else the default.
+    /// "auto" there means tuned up to `autoParallelMaximum`, else the number. Saying nothing
+    /// means auto: the right number depends on the link (a few parts fill loopback or a LAN, a
+    /// long fat WAN needs dozens), and nobody knows their link's number, so the default measures
+    /// it rather than guessing one number for every network.
     public static func parallelism(flags: Overrides, file: HoistConfig) -> (parallel: Int, auto: Bool) {
         for layer in [flags, file] {
             if layer.autoParallel == true { return (autoParallelMaximum, true) }
             if let parallel = layer.parallel { return (parallel, false) }
         }
-        return (defaultParallel, false)
+        return (autoParallelMaximum, true)
     }
 
     public static func resolve(flags: Overrides, environment: [String: String],

@@ -38,6 +38,50 @@ def fmt(x, digits=2):
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def auto_section(stem, m):
+    """How `auto` converged: from DATE-auto.csv (the in-flight trace of each auto run), the level
+    it held through the middle of its first run, when it got there, and its rate against the best
+    fixed setting of the same context. Plots the traces to DATE-auto.png."""
+    try:
+        rows = list(csv.DictReader(open(stem + "-auto.csv")))
+    except FileNotFoundError:
+        return []
+    traces = defaultdict(list)
+    for r in rows:
+        if r["run"] == "1":
+            traces[r["context"]].append((float(r["elapsed_s"]), int(r["in_flight"])))
+    if not traces:
+        return []
+    md = ["## How `auto` converged (first run of each context)", "",
+          "| context | parts in flight it held | reached after, s | auto MB/s | best fixed MB/s (setting) |",
+          "|---|---:|---:|---:|---:|"]
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for context, trace in traces.items():
+        end = trace[-1][0]
+        # The level through the middle of the run: the start is the search, the end the tail
+        # (fewer parts left than the level).
+        middle = [level for t, level in trace if 0.25 * end <= t <= 0.85 * end] or [level for _, level in trace]
+        held = statistics.mode(middle)
+        reached = next((t for t, level in trace if level == held), None)
+        section, size = ("wan", None) if context.startswith("wan") else ("loopback", int(context.split()[1]))
+        fixed = [(v, st) for (s, c, st, sz, metric), v in m.items()
+                 if s == section and c == "hoist" and metric == "mb_per_s" and st != "auto" and (size is None or sz == size)]
+        auto = [v for (s, c, st, sz, metric), v in m.items()
+                if s == section and c == "hoist" and metric == "mb_per_s" and st == "auto" and (size is None or sz == size)]
+        best, best_setting = max(fixed) if fixed else (None, None)
+        md.append(f"| {context} | {held} | {fmt(reached, 1)} | {fmt(auto[0] if auto else None, 0)} "
+                  f"| {fmt(best, 0)} ({best_setting or 'n/a'}) |")
+        ax.step([t for t, _ in trace], [level for _, level in trace], where="post", label=context)
+    ax.set_xlabel("seconds since the first part", fontsize=8)
+    ax.set_ylabel("parts in flight", fontsize=8)
+    ax.set_title("--parallel auto: parts in flight over one upload", fontsize=9)
+    ax.legend(fontsize=7)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    fig.savefig(stem + "-auto.png", dpi=100)
+    return md + [""]
+
+
 def main():
     path = sys.argv[1]
     stem = path[:-len(".csv")]
@@ -103,17 +147,25 @@ def main():
         fig.tight_layout()
         fig.savefig(stem + "-wan.png", dpi=100)
 
+    md += auto_section(stem, m)
+
     # Resume, memory, micro.
     resume = settings(m, "resume")
     first_part = None
     if resume:
         part_mib = get("meta", "parts", "part_mib", 0, "mib")
         md += ["## Resume after kill -9 at 50% (counted at the emulator)", "",
-               "| client | parts in flight | re-sent MiB | parts in flight × part size, MiB | restart to first new part, s |",
-               "|---|---|---:|---:|---:|"]
+               "| client | setting | parts in flight (at the emulator) | re-sent MiB "
+               "| parts in flight × part size, MiB | within | restart to first new part, s |",
+               "|---|---|---:|---:|---:|---|---:|"]
         for c, st, sz in resume:
-            bound = int(st) * part_mib if st.isdigit() and part_mib else None
-            md.append(f"| {c} | {st} | {fmt(get('resume', c, st, sz, 'resent_mib'), 1)} | {fmt(bound, 0)} "
+            # Parts in flight as the emulator saw them (the most UploadParts in progress at once
+            # before the kill); older CSVs lack it, so fall back to a fixed setting.
+            in_flight = get("resume", c, st, sz, "in_flight") or (int(st) if st.isdigit() else None)
+            bound = in_flight * part_mib if in_flight and part_mib else None
+            resent = get("resume", c, st, sz, "resent_mib")
+            within = "n/a" if bound is None or resent is None else "yes" if resent <= bound else "**no**"
+            md.append(f"| {c} | {st} | {fmt(in_flight, 0)} | {fmt(resent, 1)} | {fmt(bound, 0)} | {within} "
                       f"| {fmt(get('resume', c, st, sz, 'first_part_s'), 3)} |")
             if c == "hoist":
                 first_part = get("resume", c, st, sz, "first_part_s")

@@ -43,6 +43,7 @@ enum JSONEvent {
                            "bytes_sent": p.bytesSent, "parts_done": p.partsDone, "parts": p.partCount,
                            "in_flight": p.partsInFlight, "retries": p.retries,
                            "bytes_per_second": p.bytesPerSecond.rounded(),
+                           "elapsed_seconds": (p.elapsed * 10).rounded() / 10,
                            "eta_seconds": p.secondsRemaining.map { $0.rounded() } as Any])
         case .completing:
             return encode(["event": "completing"])

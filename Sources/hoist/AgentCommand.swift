@@ -79,9 +79,14 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var retryDelay: Double?
 
+    /// Set by `hoist demo`, which runs the agent as its child: stop when that process is gone.
+    @Option(help: .hidden)
+    var exitWithParent: Int32?
+
     func run() async throws {
         // Until the reload is wired (HangupTrap below), a SIGHUP must not end the agent.
         signal(SIGHUP, SIG_IGN)
+        if let exitWithParent { ParentWatch.terminateWhenGone(parent: exitWithParent) }
         let service: AgentService
         let source: AgentSettingsSource
         do {

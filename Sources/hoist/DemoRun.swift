@@ -112,7 +112,7 @@ final class DemoRun: @unchecked Sendable {
         ["--watch", watch, "--state-dir", folder.path("state"), "--config", folder.path("hoist.toml"),
          "--endpoint", server.baseURL, "--ecs-endpoint", server.baseURL, "--region", "cn-hangzhou",
          "--bucket", Self.bucket, "--prefix", "builds/", "--settle", "\(Self.settle)", "--min-age", "1",
-         "--poll-interval", "1", "--retry-delay", "1"]
+         "--poll-interval", "1", "--retry-delay", "1", "--exit-with-parent", "\(getpid())"]
     }
 
     /// Starts `hoist agent` as a child; only the credentials and a PATH come from outside it.

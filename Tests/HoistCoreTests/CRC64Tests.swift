@@ -125,12 +125,15 @@ import HoistTestSupport
         var rng = SplitMix64(seed: 0xC2C6_4000)
         let data = LCGPattern.bytes(5000 + 64)
         data.withUnsafeBytes { raw in
+            var found: [String] = []
             for _ in 0..<2000 {
                 let count = Int(rng.next() % 5001), offset = Int(rng.next() % 64), start = rng.next()
                 let p = raw.baseAddress! + offset
-                #expect(kernel.update(start, p, count) == CRC64.updateWithTables(start, p, count),
-                        "\(kernel) start \(start) offset \(offset) count \(count)")
+                if kernel.update(start, p, count) != CRC64.updateWithTables(start, p, count) {
+                    found.append("start \(start) offset \(offset) count \(count)")
+                }
             }
+            #expect(found.isEmpty, "\(kernel): \(found.prefix(10))")
         }
     }
 

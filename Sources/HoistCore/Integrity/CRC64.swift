@@ -4,10 +4,12 @@ import CCRC64
 /// polynomial, reflected, all-ones init and xorout).
 ///
 /// Values are the finished (post-xorout) CRC, so `0` is the CRC of no bytes and streaming is just
-/// `update(update(0, a), b)`. On x86-64 with PCLMULQDQ, runs of 64 bytes or more go to the
-/// carry-less-multiply kernel in `CCRC64` (several times faster). Elsewhere the kernel is slicing-by-16: sixteen independent table lookups per
-/// 16 input bytes keep the dependency chain short enough for GB/s on one core, which matters
-/// because every byte uploaded and every byte the emulator receives goes through it.
+/// `update(update(0, a), b)`. On x86-64, runs of 64 bytes or more go to a carry-less-multiply kernel
+/// in `CCRC64`, picked once at startup: VPCLMULQDQ on AVX-512 registers (256 bytes per step) where
+/// the CPU has it, else PCLMULQDQ (64 bytes per step); both are several times faster than tables.
+/// Elsewhere the kernel is slicing-by-16: sixteen independent table lookups per 16 input bytes keep
+/// the dependency chain short enough for GB/s on one core, which matters because every byte
+/// uploaded and every byte the emulator receives goes through it. `Kernel` names each one.
 public enum CRC64 {
     /// Reflected form of 0x42F0E1EBA9EA3693.
     public static let reflectedPolynomial: UInt64 = 0xC96C_5795_D787_0F42
@@ -52,14 +54,47 @@ public enum CRC64 {
         update(0, bytes)
     }
 
-    /// Whether the carry-less-multiply kernel serves this CPU.
-    public static let usesCarrylessMultiply = hoist_crc64_clmul_available() != 0
+    /// Whether a carry-less-multiply kernel serves this CPU; `hoist_crc64_clmul` then picks the
+    /// widest one itself.
+    static let usesCarrylessMultiply = hoist_crc64_clmul_available() != 0
 
     public static func update(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
         if count >= 64 && usesCarrylessMultiply {
             return hoist_crc64_clmul(crc, pointer, count)
         }
         return updateWithTables(crc, pointer, count)
+    }
+
+    /// One CRC-64 kernel. `update` always runs `fastest`; naming each one lets the tests check
+    /// every kernel this CPU has against the tables, and the benchmark show what each gains.
+    public enum Kernel: String, CaseIterable, Sendable {
+        /// Slicing-by-16 in Swift: the reference, and the fallback on any CPU.
+        case tables
+        /// PCLMULQDQ on xmm registers, 64 bytes per step.
+        case pclmul128
+        /// VPCLMULQDQ on AVX-512 zmm registers, 256 bytes per step (shorter runs use `pclmul128`).
+        case vpclmul512
+
+        /// The kernels this CPU can run, slowest first.
+        public static let available: [Kernel] = [.tables]
+            + (hoist_crc64_clmul_available() != 0 ? [.pclmul128] : [])
+            + (hoist_crc64_vpclmul_available() != 0 ? [.vpclmul512] : [])
+
+        /// The kernel `CRC64.update` runs for 64 bytes or more.
+        public static let fastest: Kernel = available.last!
+
+        /// Continues `crc` over `count` bytes with this kernel alone; runs under 64 bytes use the
+        /// tables, as `CRC64.update` does. Traps if this CPU cannot run the kernel (see `available`),
+        /// since executing its instructions would.
+        public func update(_ crc: UInt64, _ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
+            precondition(Self.available.contains(self), "CRC-64 kernel \(rawValue) needs instructions this CPU lacks")
+            if count < 64 { return CRC64.updateWithTables(crc, pointer, count) }
+            switch self {
+            case .tables: return CRC64.updateWithTables(crc, pointer, count)
+            case .pclmul128: return hoist_crc64_clmul128(crc, pointer, count)
+            case .vpclmul512: return hoist_crc64_clmul512(crc, pointer, count)
+            }
+        }
     }
 
     /// The portable kernel; also the reference the fast one is tested against.

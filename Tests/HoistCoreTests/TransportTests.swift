@@ -142,6 +142,32 @@ import Testing
         }
     }
 
+    /// Transfers in flight are spread over the transport threads (each moves its own bytes), and
+    /// the connection cap still holds for the transport as a whole.
+    @Test func concurrentSendsSpreadOverTheTransportThreads() async throws {
+        var options = Self.quick
+        options.threads = 2
+        options.maxHostConnections = 4
+        let file = try TransportTestFile(size: 8 * 256 * 1024)
+        let threads = ThreadLog()
+        try await withServer(options) { server, transport in
+            let results = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+                for i in 0..<8 {
+                    let region = FileRegion(fd: file.fd, offset: Int64(i * 256 * 1024), length: 256 * 1024)
+                    group.addTask {
+                        try await transport.send(HTTPRequest(method: "PUT", url: server.url("/echo"), body: .file(region))) { _ in
+                            threads.ids.withLock { _ = $0.insert(UInt(pthread_self())) }
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.status == 200 })
+            #expect(threads.ids.withLock { $0.count } == 2)
+            #expect(Set(results.compactMap { $0.header("X-Client-Port") }).count <= 4)
+        }
+    }
+
     @Test func expectationFailedRetryRewindsTheBody() async throws {
         let file = try TransportTestFile(size: 1024 * 1024)
         let region = FileRegion(fd: file.fd, offset: 0, length: Int64(file.bytes.count))
@@ -154,6 +180,11 @@ import Testing
             #expect(response.bytesSent == region.length)
         }
     }
+}
+
+/// The threads progress was reported from.
+final class ThreadLog: Sendable {
+    let ids = Mutex<Set<UInt>>([])
 }
 
 /// Progress values reported from the transport thread.

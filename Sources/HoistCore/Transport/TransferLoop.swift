@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// libcurl handles are not thread-safe, so nothing but this thread touches the multi handle or an
 /// added easy handle. Other threads talk to it only through the locked inbox, then nudge it with
-/// `curl_multi_wakeup` (the one multi call libcurl allows from any thread). One thread is plenty:
-/// the per-byte work is a `pread` into libcurl's buffer and a CRC update.
+/// `curl_multi_wakeup` (the one multi call libcurl allows from any thread). The per-byte work
+/// of its transfers (a `pread` into libcurl's buffer, a CRC update, the `send`) all runs here,
+/// so `Transport` runs several loops when it has the cores.
 final class TransferLoop: @unchecked Sendable {
     private struct Inbox {
         var adds: [Transfer] = []
@@ -23,6 +24,8 @@ final class TransferLoop: @unchecked Sendable {
     /// The `CURLM *` handle.
     private let multi: UnsafeMutableRawPointer
     private let ids = Atomic<UInt64>(0)
+    /// Requests `Transport` has given this loop and not yet seen answered: how it picks a loop.
+    let inFlight = Atomic<Int>(0)
     private let exited = DispatchSemaphore(value: 0)
     private let loopThread = Mutex<pthread_t?>(nil)
     /// Transfers added to the multi handle, by easy handle. Touched only on the loop thread.

@@ -39,9 +39,10 @@ def fmt(x, digits=2):
 
 
 def auto_section(stem, m):
-    """How `auto` converged: from DATE-auto.csv (the in-flight trace of each auto run), the level
-    it held through the middle of its first run, when it got there, and its rate against the best
-    fixed setting of the same context. Plots the traces to DATE-auto.png."""
+    """How `auto` moved: from DATE-auto.csv (the tuner's level each second of every auto run),
+    the levels it went through in the first run of each context and when, the level it ended
+    at, and its rate against the best fixed setting of the same sweep. Plots the traces to
+    DATE-auto.png."""
     try:
         rows = list(csv.DictReader(open(stem + "-auto.csv")))
     except FileNotFoundError:
@@ -52,29 +53,25 @@ def auto_section(stem, m):
             traces[r["context"]].append((float(r["elapsed_s"]), int(r["in_flight"])))
     if not traces:
         return []
-    md = ["## How `auto` converged (first run of each context)", "",
-          "| context | parts in flight it held | reached after, s | auto MB/s | best fixed MB/s (setting) |",
-          "|---|---:|---:|---:|---:|"]
+    md = ["## How `auto` moved (first run of each context)", "",
+          "| context | parts in flight allowed (from, s) | at the end | last progress event, s | auto MB/s | best fixed MB/s (setting) |",
+          "|---|---|---:|---:|---:|---:|"]
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for context, trace in traces.items():
-        end = trace[-1][0]
-        # The level through the middle of the run: the start is the search, the end the tail
-        # (fewer parts left than the level).
-        middle = [level for t, level in trace if 0.25 * end <= t <= 0.85 * end] or [level for _, level in trace]
-        held = statistics.mode(middle)
-        reached = next((t for t, level in trace if level == held), None)
+        steps = [trace[0]] + [(t, level) for (t, level), (_, before) in zip(trace[1:], trace) if level != before]
+        path = " → ".join(f"{level} ({t:.1f})" for t, level in steps)
         section, size = ("wan", None) if context.startswith("wan") else ("loopback", int(context.split()[1]))
         fixed = [(v, st) for (s, c, st, sz, metric), v in m.items()
                  if s == section and c == "hoist" and metric == "mb_per_s" and st != "auto" and (size is None or sz == size)]
         auto = [v for (s, c, st, sz, metric), v in m.items()
                 if s == section and c == "hoist" and metric == "mb_per_s" and st == "auto" and (size is None or sz == size)]
         best, best_setting = max(fixed) if fixed else (None, None)
-        md.append(f"| {context} | {held} | {fmt(reached, 1)} | {fmt(auto[0] if auto else None, 0)} "
+        md.append(f"| {context} | {path} | {trace[-1][1]} | {trace[-1][0]:.1f} | {fmt(auto[0] if auto else None, 0)} "
                   f"| {fmt(best, 0)} ({best_setting or 'n/a'}) |")
         ax.step([t for t, _ in trace], [level for _, level in trace], where="post", label=context)
     ax.set_xlabel("seconds since the first part", fontsize=8)
-    ax.set_ylabel("parts in flight", fontsize=8)
-    ax.set_title("--parallel auto: parts in flight over one upload", fontsize=9)
+    ax.set_ylabel("parts in flight allowed", fontsize=8)
+    ax.set_title("--parallel auto: the tuner's level over one upload", fontsize=9)
     ax.legend(fontsize=7)
     ax.tick_params(labelsize=8)
     fig.tight_layout()

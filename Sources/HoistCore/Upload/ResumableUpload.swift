@@ -37,7 +37,7 @@ public final class ResumableUpload: Sendable {
     /// One run of `run(_:)` (ResumableUpload+Events.swift), between its event bookkeeping.
     func runJob(_ request: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
         let startedAt = Date()
-        let meter = UploadMeter()
+        let meter = UploadMeter(budget: budget)
         let source = try SourceFile(path: request.sourcePath)
         var job: JobRecord
         do {

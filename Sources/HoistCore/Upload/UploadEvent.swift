@@ -72,6 +72,9 @@ public struct UploadProgress: Sendable, Equatable {
     public var partsDone: Int
     public var partCount: Int
     public var partsInFlight: Int
+    /// The parts in flight the runtime's budget allows now, shared by every upload of the
+    /// process: with `--parallel auto`, the level its tuner chose. nil without a budget.
+    public var partsAllowed: Int?
     public var retries: Int
     /// Seconds since this run started sending.
     public var elapsed: Double
@@ -79,8 +82,8 @@ public struct UploadProgress: Sendable, Equatable {
     public var bytesPerSecond: Double
 
     public init(totalBytes: Int64 = 0, bytesDone: Int64 = 0, bytesSent: Int64 = 0, bytesResent: Int64 = 0,
-                partsDone: Int = 0, partCount: Int = 0, partsInFlight: Int = 0, retries: Int = 0, elapsed: Double = 0,
-                bytesPerSecond: Double = 0) {
+                partsDone: Int = 0, partCount: Int = 0, partsInFlight: Int = 0, partsAllowed: Int? = nil,
+                retries: Int = 0, elapsed: Double = 0, bytesPerSecond: Double = 0) {
         self.totalBytes = totalBytes
         self.bytesDone = bytesDone
         self.bytesSent = bytesSent
@@ -88,6 +91,7 @@ public struct UploadProgress: Sendable, Equatable {
         self.partsDone = partsDone
         self.partCount = partCount
         self.partsInFlight = partsInFlight
+        self.partsAllowed = partsAllowed
         self.retries = retries
         self.elapsed = elapsed
         self.bytesPerSecond = bytesPerSecond

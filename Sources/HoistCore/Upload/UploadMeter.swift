@@ -23,8 +23,12 @@ final class UploadMeter: @unchecked Sendable {
     /// (seconds since start, bytesSent) samples for the recent rate.
     private var samples: [(Double, Int64)] = []
 
-    init(emitInterval: Duration = .milliseconds(250)) {
+    /// The runtime's parts-in-flight budget, whose size each snapshot reports.
+    private let budget: PartBudget?
+
+    init(emitInterval: Duration = .milliseconds(250), budget: PartBudget? = nil) {
         self.emitInterval = emitInterval
+        self.budget = budget
     }
 
     /// Sets the work for a (new) plan; `safeBytes` of `safeParts` are already done.
@@ -113,8 +117,8 @@ final class UploadMeter: @unchecked Sendable {
             }
             return UploadProgress(totalBytes: totalBytes, bytesDone: min(doneBytes + inFlight.values.reduce(0, +), totalBytes),
                                   bytesSent: bytesSent, bytesResent: bytesResent, partsDone: partsDone, partCount: partCount,
-                                  partsInFlight: inFlight.count, retries: retries, elapsed: elapsed,
-                                  bytesPerSecond: rate)
+                                  partsInFlight: inFlight.count, partsAllowed: budget?.size, retries: retries,
+                                  elapsed: elapsed, bytesPerSecond: rate)
         }
     }
 

@@ -41,7 +41,7 @@ enum JSONEvent {
         case .progress(let p):
             return encode(["event": "progress", "bytes_done": p.bytesDone, "total_bytes": p.totalBytes,
                            "bytes_sent": p.bytesSent, "parts_done": p.partsDone, "parts": p.partCount,
-                           "in_flight": p.partsInFlight, "retries": p.retries,
+                           "in_flight": p.partsInFlight, "in_flight_limit": p.partsAllowed as Any, "retries": p.retries,
                            "bytes_per_second": p.bytesPerSecond.rounded(),
                            "elapsed_seconds": (p.elapsed * 10).rounded() / 10,
                            "eta_seconds": p.secondsRemaining.map { $0.rounded() } as Any])

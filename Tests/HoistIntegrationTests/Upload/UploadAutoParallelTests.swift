@@ -24,6 +24,13 @@ extension UploadIntegration {
                 #expect(scenario.receipts.count == scenario.partCount(Self.size))
                 let peak = scenario.server.counters.snapshot().peakInProgress["UploadPart"] ?? 0
                 #expect((1...HoistSettings.autoParallelMaximum).contains(peak), "peak \(peak)")
+                // Progress events say what the tuner allows, within its bounds.
+                let limits = run.stdout.split(separator: "\n").compactMap { line -> Int? in
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                          object["event"] as? String == "progress" else { return nil }
+                    return object["in_flight_limit"] as? Int ?? 0
+                }
+                #expect(!limits.isEmpty && limits.allSatisfy { (1...HoistSettings.autoParallelMaximum).contains($0) }, "\(limits)")
             }
         }
 

@@ -1,15 +1,14 @@
 import Foundation
 import HoistCore
 
-/// The demo's disk image: a qcow2 file as qemu-img lays one out (a v3 header, the refcount
-/// table and the L1 table) followed by clusters of random bytes. The header is real, so the
+/// The demo's disk image: a qcow2 file as qemu-img lays one out (`QCOW2Header`: a v3 header,
+/// the refcount table and the L1 table) followed by clusters of random bytes. The header is real, so the
 /// local image check and the emulator's format probe both see QCOW2; the data comes from
 /// /dev/urandom, so nothing on the way (compression, deduplication) can make the upload look
 /// cheaper than a real image's.
 enum DemoImage {
-    static let cluster: Int64 = 64 << 10
-    /// Header cluster, refcount table cluster, refcount block and L1 table: 3 clusters of metadata.
-    static let metadata: Int64 = 3 * cluster
+    static let cluster = QCOW2Header.clusterSize
+    static let metadata = QCOW2Header.metadataSize
 
     /// The file size `write` produces for a requested `size`: whole clusters, at least the metadata.
     static func fileSize(_ size: Int64) -> Int64 {
@@ -29,7 +28,7 @@ enum DemoImage {
         }
         defer { try? random.close() }
         var tables = [UInt8](repeating: 0, count: Int(metadata))
-        let head = header(virtualSize: virtualSize(for: size))
+        let head = QCOW2Header.bytes(virtualSize: virtualSize(for: size))
         tables.replaceSubrange(0..<head.count, with: head)
         var crc = CRC64.update(0, tables)
         try output.write(contentsOf: tables)
@@ -49,26 +48,6 @@ enum DemoImage {
     static func virtualSize(for fileSize: Int64) -> UInt64 {
         let gib: Int64 = 1 << 30
         return UInt64(max(2 * gib, (fileSize + gib - 1) / gib * gib))
-    }
-
-    /// A qcow2 v3 header (112 bytes, big-endian): 64 KiB clusters, refcount table at cluster 1,
-    /// L1 table at cluster 3, no backing file, no encryption.
-    static func header(virtualSize: UInt64) -> [UInt8] {
-        var h = [UInt8](repeating: 0, count: 112)
-        func be(_ value: UInt64, _ offset: Int, _ width: Int) {
-            for i in 0..<width { h[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * (width - 1 - i))) }
-        }
-        h.replaceSubrange(0..<4, with: [0x51, 0x46, 0x49, 0xFB]) // "QFI\xfb"
-        be(3, 4, 4)                                             // version
-        be(16, 20, 4)                                           // cluster_bits: 64 KiB clusters
-        be(virtualSize, 24, 8)
-        be((virtualSize + (1 << 29) - 1) >> 29, 36, 4)          // l1_size: one entry per 512 MiB
-        be(UInt64(2 * cluster), 40, 8)                          // l1_table_offset
-        be(UInt64(cluster), 48, 8)                              // refcount_table_offset
-        be(1, 56, 4)                                            // refcount_table_clusters
-        be(4, 96, 4)                                            // refcount_order
-        be(112, 100, 4)                                         // header_length
-        return h
     }
 
     /// Copies `source` to `target` in `chunks` writes with `pause` between them, as a build job

@@ -45,24 +45,10 @@ struct ImportScenario {
 
     // MARK: Images
 
-    /// A qcow2 v3 file as qemu-img lays it out (header, refcount table, L1 table; 196 KiB) with
-    /// `virtualSize` bytes of virtual disk. Built here, byte by byte: nothing binary is committed.
+    /// A qcow2 v3 file as qemu-img lays it out (`QCOW2Header`: header, refcount table, L1 table;
+    /// 192 KiB) with `virtualSize` bytes of virtual disk. Nothing binary is committed.
     func qcow2(_ name: String, virtualSize: UInt64 = 2 << 30) throws -> String {
-        var h = [UInt8](repeating: 0, count: 112)
-        func be(_ value: UInt64, _ offset: Int, _ width: Int) {
-            for i in 0..<width { h[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * (width - 1 - i))) }
-        }
-        h.replaceSubrange(0..<4, with: [0x51, 0x46, 0x49, 0xFB]) // "QFI\xfb"
-        be(3, 4, 4)               // version
-        be(16, 20, 4)             // cluster_bits: 64 KiB clusters
-        be(virtualSize, 24, 8)
-        be(2, 36, 4)              // l1_size
-        be(0x30000, 40, 8)        // l1_table_offset
-        be(0x10000, 48, 8)        // refcount_table_offset
-        be(1, 56, 4)              // refcount_table_clusters
-        be(4, 96, 4)              // refcount_order
-        be(112, 100, 4)           // header_length
-        return try write(name, size: 196_608, pieces: [(0, h)])
+        try write(name, size: UInt64(QCOW2Header.metadataSize), pieces: [(0, QCOW2Header.bytes(virtualSize: virtualSize))])
     }
 
     /// A 175-block ISO 9660 image: not importable.

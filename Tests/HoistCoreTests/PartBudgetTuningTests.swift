@@ -11,17 +11,18 @@ import Testing
     }
 
     @Test func aSaturatedIntervalResizesTheBudgetAndLetsWaitersIn() async throws {
-        let budget = PartBudget(tuner: ConcurrencyTuner(maximum: 16))
+        let start = ContinuousClock.now
+        let budget = PartBudget(tuner: ConcurrencyTuner(maximum: 16), at: start)
         #expect(budget.size == 4)
         // 4 hold their slots and 2 more wait: the budget, not the demand, is the limit.
         for task in hold(budget, 6) { _ = task }
         try await PartBudgetTests.waitFor { budget.inUse == 4 && budget.waiting == 2 }
 
         // However many bytes, an interval shorter than `tuningInterval` decides nothing.
-        for _ in 0..<100 { budget.sent(bytes: 8 << 20, now: .now) }
+        for _ in 0..<100 { budget.sent(bytes: 8 << 20, now: start + .milliseconds(1999)) }
         #expect(budget.size == 4)
         // The interval is over: the tuner measured level 4 and tries 16 (×4).
-        budget.sent(bytes: 8 << 20, now: .now + PartBudget.tuningInterval)
+        budget.sent(bytes: 8 << 20, now: start + PartBudget.tuningInterval)
         #expect(budget.size == 16)
         #expect(budget.tuner?.level == 16)
         // The waiters got slots at once, without a release.

@@ -55,9 +55,9 @@ public final class PartBudget: Sendable {
         state = Mutex(State(size: max(1, size)))
     }
 
-    /// A budget sized by `tuner`, starting at its level.
-    public init(tuner: ConcurrencyTuner) {
-        state = Mutex(State(size: tuner.level, tuning: Tuning(tuner: tuner, since: .now)))
+    /// A budget sized by `tuner`, starting at its level; its first interval begins `at`.
+    public init(tuner: ConcurrencyTuner, at start: ContinuousClock.Instant = .now) {
+        state = Mutex(State(size: tuner.level, tuning: Tuning(tuner: tuner, since: start)))
     }
 
     /// Slots the budget allows now.

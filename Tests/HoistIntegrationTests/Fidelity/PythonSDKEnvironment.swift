@@ -1,5 +1,6 @@
 import Foundation
 import HoistCore
+import HoistTestSupport
 
 /// A Python virtual environment with the official Alibaba Cloud SDKs, made once per build folder.
 ///
@@ -78,20 +79,9 @@ enum PythonSDKEnvironment {
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw CommandFailure(command: ([executable] + arguments).joined(separator: " "),
-                                 status: process.terminationStatus, output: text)
+        let (status, text) = try CapturedProcess.run(executable, arguments, environment: environment)
+        guard status == 0 else {
+            throw CommandFailure(command: ([executable] + arguments).joined(separator: " "), status: status, output: text)
         }
         return text
     }

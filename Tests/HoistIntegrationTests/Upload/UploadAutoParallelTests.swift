@@ -24,13 +24,16 @@ extension UploadIntegration {
                 #expect(scenario.receipts.count == scenario.partCount(Self.size))
                 let peak = scenario.server.counters.snapshot().peakInProgress["UploadPart"] ?? 0
                 #expect((1...HoistSettings.autoParallelMaximum).contains(peak), "peak \(peak)")
-                // Progress events say what the tuner allows, within its bounds.
-                let limits = run.stdout.split(separator: "\n").compactMap { line -> Int? in
+                // Progress events say what the tuner allows, within its bounds, and when.
+                let progress = run.stdout.split(separator: "\n").compactMap { line -> [String: Any]? in
                     guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                           object["event"] as? String == "progress" else { return nil }
-                    return object["in_flight_limit"] as? Int ?? 0
+                    return object
                 }
+                let limits = progress.map { $0["in_flight_limit"] as? Int ?? 0 }
                 #expect(!limits.isEmpty && limits.allSatisfy { (1...HoistSettings.autoParallelMaximum).contains($0) }, "\(limits)")
+                let elapsed = progress.compactMap { $0["elapsed_seconds"] as? Double }
+                #expect(elapsed.count == progress.count && elapsed == elapsed.sorted() && elapsed.allSatisfy { $0 >= 0 }, "\(elapsed)")
             }
         }
 

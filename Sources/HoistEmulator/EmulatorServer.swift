@@ -69,9 +69,10 @@ public final class EmulatorServer: Sendable {
         let sts = STSControl(keyring: EmulatorKeyring(config.accessKeys), settings: config.sts)
         let authenticator: any OSSAuthenticator = config.authentication
             ? makeAuthenticator(config, keyring: sts.keyring) : OpenAccess()
-        let oss = OSSService(store: store, blobs: blobs, authenticator: authenticator, counters: counters,
-                             region: config.region, minPartSize: Int64(config.minPartSize), logger: logger)
         let registry = ECSImageRegistry(settings: config.ecs)
+        var oss = OSSService(store: store, blobs: blobs, authenticator: authenticator, counters: counters,
+                             region: config.region, minPartSize: Int64(config.minPartSize), logger: logger)
+        oss.onWrite = { bucket, key, now in registry.noteWrite(bucket: bucket, key: key, now: now) }
         let ecs = ECSControl(registry: registry, clock: { faults.now })
         let ecsService = ECSService(registry: registry, store: store, probe: ECSObjectProbe(blobs: blobs),
                                     authenticator: ECSAuthenticator(keyring: sts.keyring, enabled: config.authentication),

@@ -92,6 +92,7 @@ final class ImportOutput: @unchecked Sendable {
         case .available(let r):
             line = "job \(jobId): image \(r.imageId ?? "?") (\(r.imageName)) is Available"
                 + (cancelling ? "; the import had finished, so there was nothing to cancel" : "")
+                + (r.provenance.map { "\n  provenance: \($0)" } ?? "")
             exit = cancelling ? .failure : .success
         case .failed(_, let reason):
             line = "job \(jobId): import failed: \(reason)"
@@ -109,6 +110,8 @@ final class ImportOutput: @unchecked Sendable {
                     fields["clientToken"] = r.clientToken
                     if let id = r.imageId { fields["imageId"] = id }
                     if let id = r.taskId { fields["taskId"] = id }
+                    fields["imageName"] = r.imageName
+                    if let proof = r.provenance { fields["provenance"] = proof }
                 }
                 write(Self.jsonLine(fields), toStandardOutput: true)
             } else {

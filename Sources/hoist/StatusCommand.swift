@@ -38,17 +38,31 @@ struct StatusCommand: AsyncParsableCommand {
             }
             let seconds = Double(job.lastRun.durationMilliseconds ?? 0) / 1000
             let speed = seconds > 0 ? Double(job.lastRun.bytesSent) / seconds : 0
+            let image = try await journal.latestImport(jobId: job.id)
+            let waitingFor = try await Self.earlierImport(readingObjectOf: job, journal: journal)
             rows.append([
                 "job": job.id, "state": job.state.rawValue, "source": job.sourcePath,
-                "bucket": job.bucket, "key": job.key, "bytes_total": job.bytesTotal, "bytes_done": done,
+                "bucket": job.bucket, "key": job.key, "key_template": job.keyTemplate as Any,
+                "bytes_total": job.bytesTotal, "bytes_done": done,
                 "last_run_bytes_sent": job.lastRun.bytesSent, "last_run_bytes_resent": job.lastRun.bytesResent,
                 "last_run_seconds": seconds, "last_run_bytes_per_second": speed.rounded(),
                 "crc64": job.objectCRC64.map(String.init) as Any, "error": job.error as Any,
+                "image_id": image?.imageId as Any, "image_name": image?.imageName as Any,
+                "import_state": image?.state as Any, "provenance": image?.provenance as Any,
+                "waiting_for_import_of": waitingFor?.jobId as Any,
                 "updated": ISO8601DateFormatter().string(from: job.updatedAt),
             ])
             var line = "\(job.id)  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  "
                 + "\(ByteCount.approximate(done))/\(ByteCount.approximate(job.bytesTotal))  "
                 + "\(speed > 0 ? ProgressBar.rate(speed) : "-")  oss://\(job.bucket)/\(job.key)  \(job.sourcePath)"
+            if let image, !image.imageName.isEmpty {
+                line += "\n    image \(image.imageId ?? "(none yet)") \(image.imageName) (\(image.state))"
+                    + (image.provenance.map { ": \($0)" } ?? "")
+            }
+            if let waitingFor {
+                line += "\n    waiting: job \(waitingFor.jobId)'s import\(waitingFor.imageId.map { " of image \($0)" } ?? "") "
+                    + "(\(waitingFor.state)) still reads this object; the upload starts when it ends"
+            }
             if let error = job.error, job.state == .failed { line += "\n    \(error.split(separator: "\n").first ?? "")" }
             lines.append(line)
         }
@@ -58,6 +72,16 @@ struct StatusCommand: AsyncParsableCommand {
         }
         StandardOutput.write(agent.summary + "\n")
         StandardOutput.write(lines.isEmpty ? "no jobs in the journal\n" : lines.joined(separator: "\n") + "\n")
+    }
+
+    /// For a job not yet past its upload: an earlier job's import of the same object that has
+    /// not ended, which the upload waits for (`EarlierImportGate`).
+    static func earlierImport(readingObjectOf job: JobRecord, journal: UploadJournal) async throws -> ImportRecord? {
+        guard job.state == .pending || job.state == .uploading else { return nil }
+        for earlier in try await journal.jobs(bucket: job.bucket, key: job.key, excluding: job.id) {
+            if let attempt = try await journal.latestImport(jobId: earlier.id), !attempt.attemptState.isFinal { return attempt }
+        }
+        return nil
     }
 
     /// The agent's part of `--json`: its state, and its status file as written when there is one.

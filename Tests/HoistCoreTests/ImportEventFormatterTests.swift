@@ -55,7 +55,9 @@ import Testing
             .inspected(path: "/d.qcow2", inspection: inspection),
             .tokenCommitted(jobId: "j", clientToken: "hoist-x", reused: false),
             .tokenCommitted(jobId: "j", clientToken: "hoist-x", reused: true),
-            .adopted(jobId: "j", imageId: "m", taskId: nil, status: "Creating"),
+            .adopted(jobId: "j", imageId: "m", taskId: nil, status: "Creating", proof: "tagged hoist:job=j"),
+            .waitingForEarlierImport(jobId: "j-old", imageId: "m-old", object: ObjectLocation(bucket: "b", key: "k"),
+                                     status: "Creating", percent: 40),
             .resumed(jobId: "j", taskId: "t", imageId: "m"),
             .available(jobId: "j", imageId: "m"), .cancelled(jobId: "j"),
         ]

@@ -124,8 +124,10 @@ extension ImportTrackerTests {
         }
         let expected = ImportError.imageNameTaken(
             name: "ubuntu-24.04-v1", imageId: "m-other", status: "Available",
-            source: ObjectLocation(bucket: "examplebucket", key: "other/old.raw"),
-            wanted: ObjectLocation(bucket: "examplebucket", key: "images/disk.qcow2"))
+            source: ObjectLocation(bucket: "examplebucket", key: "other/old.raw"), created: "2026-01-15T08:30:05Z",
+            wanted: ObjectLocation(bucket: "examplebucket", key: "images/disk.qcow2"),
+            reason: "it was imported from oss://examplebucket/other/old.raw, not from this job's object "
+                + "oss://examplebucket/images/disk.qcow2")
         await #expect(throws: expected) { try await tracker(answer: answer).checkImageName(Self.request) }
         await #expect(throws: expected, "the adopt step applies the same rule") {
             try await tracker(answer: answer).run(jobId: job.id, request: Self.request)

@@ -51,8 +51,12 @@ import Testing
         }
     }
 
+    /// The verified CRC-64 of every sample job's object.
+    static let objectCRC: UInt64 = 0xC0FFEE
+
     func uploadedJob() async throws -> JobRecord {
         let job = try await journal.createJob(JournalSamples.newJob())
+        try await journal.recordObjectCRC(jobId: job.id, crc64: Self.objectCRC)
         try await tracker().markUploaded(jobId: job.id)
         return try #require(try await journal.job(id: job.id))
     }
@@ -204,16 +208,23 @@ import Testing
     }
 
     /// One image as DescribeImages lists it, imported from `object`.
-    static func imageJSON(_ id: String, status: String, object: String = "images/disk.qcow2", bucket: String = "examplebucket") -> String {
-        #"{"RequestId":"r","TotalCount":1,"Images":{"Image":[{"ImageId":"\#(id)","ImageName":"ubuntu-24.04-v1","Status":"\#(status)","Progress":"20%","DiskDeviceMappings":{"DiskDeviceMapping":[{"Device":"/dev/xvda","Type":"system","ImportOSSBucket":"\#(bucket)","ImportOSSObject":"\#(object)"}]}}]}}"#
+    /// One image named `ubuntu-24.04-v1`; `job` gives it Hoist's tags for that job and `crc`.
+    static func imageJSON(_ id: String, status: String, object: String = "images/disk.qcow2", bucket: String = "examplebucket",
+                          job: String? = nil, crc: UInt64 = objectCRC) -> String {
+        let tags = job.map { #","Tags":{"Tag":[{"TagKey":"hoist:job","TagValue":"\#($0)"},{"TagKey":"hoist:crc64","TagValue":"\#(crc)"}]}"# } ?? ""
+        return #"{"RequestId":"r","TotalCount":1,"Images":{"Image":[{"ImageId":"\#(id)","ImageName":"ubuntu-24.04-v1","Status":"\#(status)","Progress":"20%","CreationTime":"2026-01-15T08:30:05Z"\#(tags),"DiskDeviceMappings":{"DiskDeviceMapping":[{"Device":"/dev/xvda","Type":"system","ImportOSSBucket":"\#(bucket)","ImportOSSObject":"\#(object)"}]}}]}}"#
     }
 
-    /// ECS lists one image of the requested name imported from the job's object, still
-    /// `Creating`, and its import task.
-    static let oneImportingImage: @Sendable (String) -> (Int, String)? = { action in
+    /// ECS lists one image of the requested name imported from the job's object by `job` (its
+    /// tags), still `Creating`, and its import task.
+    static func oneImportingImage(job: String, crc: UInt64 = objectCRC) -> @Sendable (String) -> (Int, String)? {
+        { action in oneImportingImage(action, job: job, crc: crc) }
+    }
+
+    static func oneImportingImage(_ action: String, job: String, crc: UInt64 = objectCRC) -> (Int, String)? {
         switch action {
         case "DescribeImages":
-            return (200, imageJSON("m-earlier", status: "Creating"))
+            return (200, imageJSON("m-earlier", status: "Creating", job: job, crc: crc))
         case "DescribeTasks":
             return (200, #"{"RequestId":"r","TotalCount":1,"TaskSet":{"Task":[{"TaskId":"t-earlier","TaskAction":"ImportImage","TaskStatus":"Processing","ResourceId":"m-earlier"}]}}"#)
         default:
@@ -224,13 +235,50 @@ import Testing
     @Test func anImportingImageOfTheSameNameIsAdoptedNotImportedAgain() async throws {
         let job = try await uploadedJob()
         let events = ImportEventLog()
-        let outcome = try await tracker(events: events, answer: Self.oneImportingImage).run(jobId: job.id, request: Self.request, wait: false)
+        let outcome = try await tracker(events: events, answer: Self.oneImportingImage(job: job.id))
+            .run(jobId: job.id, request: Self.request, wait: false)
         guard case .running(let record) = outcome else { Issue.record("\(outcome)"); return }
         #expect(record.imageId == "m-earlier" && record.taskId == "t-earlier" && record.progress == 20)
         #expect(try await journal.latestImport(jobId: job.id) == record, "the adopted ids are journaled")
         #expect(await wire.calls(of: "ImportImage").isEmpty)
         #expect(await wire.calls(of: "DescribeImages").first?.call.parameters["Status"] == "Creating,Waiting,Available,UnAvailable,CreateFailed")
-        #expect(events.all.contains(.adopted(jobId: job.id, imageId: "m-earlier", taskId: "t-earlier", status: "Creating")))
+        let proof = "tagged hoist:job=\(job.id) and hoist:crc64=\(Self.objectCRC): imported from this build's bytes"
+        #expect(events.all.contains(.adopted(jobId: job.id, imageId: "m-earlier", taskId: "t-earlier", status: "Creating",
+                                             proof: proof)))
+        #expect(record.provenance == "adopted: " + proof, "the proof is journaled")
+    }
+
+    @Test func anImageTaggedWithThisJobButAnotherCRCIsRefused() async throws {
+        let job = try await uploadedJob()
+        let answer = Self.oneImportingImage(job: job.id, crc: Self.objectCRC + 1)
+        do {
+            _ = try await tracker(answer: answer).run(jobId: job.id, request: Self.request, wait: false)
+            Issue.record("adopted an image of other bytes")
+        } catch let error as ImportError {
+            #expect(error.description.contains("m-earlier") && error.description.contains("hoist:crc64=\(Self.objectCRC + 1)"),
+                    "\(error)")
+        }
+        #expect(await wire.calls(of: "ImportImage").isEmpty)
+    }
+
+    @Test func anImageOfAnotherJobOfTheSameObjectIsRefusedBeforeImportImage() async throws {
+        let job = try await uploadedJob()
+        do {
+            _ = try await tracker(answer: Self.oneImportingImage(job: "j-0000day1")).run(jobId: job.id, request: Self.request)
+            Issue.record("adopted yesterday's image")
+        } catch let error as ImportError {
+            #expect(error.description.contains("hoist:job=j-0000day1"), "\(error)")
+        }
+        #expect(await wire.calls(of: "ImportImage").isEmpty)
+        #expect(try await journal.latestImport(jobId: job.id)?.imageId == nil)
+    }
+
+    @Test func everyImportImageCarriesTheBuildsTags() async throws {
+        let job = try await uploadedJob()
+        await #expect(throws: ImportError.self) { try await tracker().run(jobId: job.id, request: Self.request) }
+        let sent = try #require(await wire.calls(of: "ImportImage").first)
+        #expect(sent.call.parameters["Tag.1.Key"] == "hoist:job" && sent.call.parameters["Tag.1.Value"] == job.id)
+        #expect(sent.call.parameters["Tag.2.Key"] == "hoist:crc64" && sent.call.parameters["Tag.2.Value"] == "\(Self.objectCRC)")
     }
 
     @Test func aCancelledAttemptsImageIsNotAdoptedByTheRetry() async throws {
@@ -245,7 +293,7 @@ import Testing
         let answer: @Sendable (String) -> (Int, String)? = { action in
             action == "DescribeTaskAttribute"
                 ? (200, #"{"RequestId":"r","TaskId":"t-earlier","TaskAction":"ImportImage","TaskStatus":"Cancelled"}"#)
-                : Self.oneImportingImage(action)
+                : Self.oneImportingImage(action, job: job.id)
         }
         await #expect(throws: ImportError.self) { try await tracker(answer: answer).retry(jobId: job.id) }
         let sent = await wire.calls(of: "ImportImage")

@@ -27,6 +27,30 @@ import Testing
         try queue.close()
     }
 
+    @Test func aJobFromBeforeTemplatesIsFoundByItsLiteralKey() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("journal.sqlite")
+        try v1Journal(at: path)
+        let journal = try UploadJournal(path: path)
+        let job = try #require(try await journal.findJob(sourcePath: "/images/old.img", bucket: "images", key: "old.img"))
+        #expect(job.id == "j-00000001" && job.keyTemplate == nil && job.key == "old.img")
+        #expect(try await journal.findJob(sourcePath: "/images/old.img", bucket: "images", key: "{name}") == nil)
+    }
+
+    @Test func aTemplatedKeyIsExpandedOnceAndTheJobFoundByItsTemplate() async throws {
+        let scratch = try ScratchDirectory()
+        let journal = try scratch.journal()
+        let template = try NameTemplate("builds/{stem}-{job}.raw", allowed: NameTemplate.keyPlaceholders)
+        let new = NewJob(sourcePath: "/in/web.raw", source: JournalSamples.identity, bucket: "images", keyTemplate: template,
+                         endpoint: "e", partSize: 1 << 20)
+        let job = try await journal.createJob(new)
+        #expect(job.key == "builds/web-\(job.id).raw" && job.keyTemplate == template.text)
+        let found = try await journal.findJob(sourcePath: "/in/web.raw", bucket: "images", key: template.text)
+        #expect(found?.id == job.id && found?.key == job.key, "a rerun finds the job by its template")
+        let byObject = try await journal.findJob(sourcePath: "/in/web.raw", bucket: "images", key: job.key)
+        #expect(byObject?.id == job.id, "and an import of the object it made finds it by the expanded key")
+    }
+
     @Test func aV1JournalIsMigratedWithItsRows() async throws {
         let scratch = try ScratchDirectory()
         let path = scratch.file("journal.sqlite")

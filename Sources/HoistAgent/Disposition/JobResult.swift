@@ -18,6 +18,11 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var imported: Bool
     /// nil when the job only uploaded (`import = false`).
     public var imageId: String?
+    /// The image's name as imported (a template expanded for this build); nil without import.
+    public var imageName: String?
+    /// Why the image is this build's: imported by this job under its token with Hoist's tags,
+    /// or adopted by a rule of `ImageProvenance` (which one, in words); nil without import.
+    public var provenance: String?
     public var region: String
     public var uploadSeconds: Double
     /// nil when the job only uploaded.
@@ -30,12 +35,14 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var finishedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case jobId, file, object, size, crc64, imported = "import", imageId, region, uploadSeconds, importSeconds
+        case jobId, file, object, size, crc64, imported = "import", imageId, imageName, provenance, region, uploadSeconds
+        case importSeconds
         case bytesSent, bytesResent, finishedAt
     }
 
     public init(jobId: String, file: String, object: ObjectLocation, size: Int64, crc64: UInt64,
-                imageId: String?, region: String, uploadSeconds: Double, importSeconds: Double?,
+                imageId: String?, imageName: String? = nil, provenance: String? = nil, region: String,
+                uploadSeconds: Double, importSeconds: Double?,
                 bytesSent: Int64, bytesResent: Int64, finishedAt: Date = Date()) {
         self.jobId = jobId
         self.file = file
@@ -44,6 +51,8 @@ public struct JobResult: Sendable, Equatable, Codable {
         self.crc64 = String(crc64)
         self.imported = imageId != nil
         self.imageId = imageId
+        self.imageName = imageName
+        self.provenance = provenance
         self.region = region
         self.uploadSeconds = uploadSeconds
         self.importSeconds = importSeconds

@@ -145,7 +145,7 @@ public final class AgentMetrics: @unchecked Sendable {
     /// this process's clock; an import resumed by a restart counts from the restart.
     public func record(_ event: ImportEvent) {
         switch event {
-        case .submitted(let job, _, _), .resumed(let job, _, _), .adopted(let job, _, _, _):
+        case .submitted(let job, _, _), .resumed(let job, _, _), .adopted(let job, _, _, _, _):
             let now = monotonicNow()
             lock.withLock { if importsStarted[job] == nil { importsStarted[job] = now } }
         case .retrying(let operation, _, _, _):
@@ -157,7 +157,7 @@ public final class AgentMetrics: @unchecked Sendable {
             }
         case .failed(let job, _), .cancelled(let job):
             _ = lock.withLock { importsStarted.removeValue(forKey: job) }
-        case .inspected, .tokenCommitted, .progress, .warning:
+        case .inspected, .tokenCommitted, .progress, .warning, .waitingForEarlierImport:
             break
         }
     }

@@ -72,7 +72,9 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
         case .import(let event):
             switch event {
             case .submitted(_, let taskId, let imageId): "import submitted (task \(taskId), image \(imageId))"
-            case .adopted(_, let imageId, _, let status): "import found in ECS (image \(imageId), \(status))"
+            case .adopted(_, let imageId, _, let status, let proof): "import found in ECS (image \(imageId), \(status)): \(proof)"
+            case .waitingForEarlierImport(let job, let imageId, let object, let status, _):
+                "waiting: job \(job)'s import of image \(imageId) (\(status)) still reads \(object); uploading when it ends"
             case .resumed(_, _, let imageId): "following import" + (imageId.map { " of image \($0)" } ?? "")
             case .retrying(let operation, let attempt, _, let reason): "\(operation) retry \(attempt): \(reason)"
             case .warning(let text): "warning: \(text)"

@@ -123,7 +123,7 @@ extension AgentService {
             jobId: outcome.jobId, file: item.name,
             object: upload?.location ?? ObjectLocation(bucket: job?.bucket ?? "", key: job?.key ?? ""),
             size: upload?.totalBytes ?? job?.bytesTotal ?? 0, crc64: crc, imageId: record?.imageId,
-            region: region, uploadSeconds: upload?.duration ?? 0, importSeconds: importSeconds,
+            imageName: record?.imageName, provenance: record?.provenance, region: region, uploadSeconds: upload?.duration ?? 0, importSeconds: importSeconds,
             bytesSent: upload?.bytesSent ?? job?.lastRun.bytesSent ?? 0,
             bytesResent: upload?.bytesResent ?? job?.lastRun.bytesResent ?? 0)
     }

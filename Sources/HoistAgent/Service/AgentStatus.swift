@@ -15,6 +15,8 @@ final class AgentStatus: Sendable {
         case uploading
         case importing
         case waitingForLock = "waiting-for-lock"
+        /// An earlier build's import still reads the object this job would overwrite.
+        case waitingForImport = "waiting-for-import"
     }
 
     /// One running job as the status shows it.
@@ -91,6 +93,7 @@ final class AgentStatus: Sendable {
                     job.phase = .uploading
                     job.percent = job.percent ?? 0
                 }
+            case .import(.waitingForEarlierImport): job.phase = .waitingForImport
             case .uploaded, .import: job.phase = .importing
             default: break
             }
@@ -142,6 +145,7 @@ final class AgentStatus: Sendable {
                 parts.append(text)
             case .starting: parts.append("starting \(job.name)")
             case .waitingForLock: parts.append("\(job.name) waiting for another hoist")
+            case .waitingForImport: parts.append("\(job.name) waiting for an earlier import of its object")
             case .importing: importing += 1
             }
         }

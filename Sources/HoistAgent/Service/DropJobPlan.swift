@@ -5,7 +5,9 @@ import HoistCore
 /// is the file name under the configured bucket and prefix, and the import parameters are
 /// layered config `[import]` < the manifest beside the image (`ManifestDiscovery`: `NAME.toml`,
 /// else the folder's `_defaults.toml`). The same preflight as the CLI checks every parameter
-/// and the image file before a byte is sent; with no image name, it is derived from the key.
+/// and the image file before a byte is sent. With no image name anywhere, the job is named
+/// `{stem}-{date}-{time}-{job}` (`NameTemplate.agentDefaultImageName`): every build of `web.raw`
+/// gets its own image, `web-20261208-031500-j-1a2b3c4d`, never the previous build's name.
 ///
 /// `import = false` in the top layer that says (else `[agent] import`) makes the job upload
 /// only: no import request, no preflight of import parameters (the manifest must still parse).
@@ -42,6 +44,8 @@ enum DropJobPlan {
         let settings = runtime.settings
         let oss = try settings.oss()
         var layers = ImportParameterLayers()
+        layers.add(ImportManifest(parameters: ImportParameters(imageName: NameTemplate.agentDefaultImageName),
+                                  source: "the agent's default"))
         layers.add(agent.importDefaults)
         if let manifest = ManifestDiscovery.manifest(forImage: path) {
             layers.add(try ImportManifest.load(path: manifest))

@@ -125,8 +125,22 @@ public struct HoistSettings: Sendable, Equatable {
 
     /// Where a file goes when the command line names only the file (or only a bucket or a
     /// prefix): the file's name under the configured prefix, in the configured bucket.
+    ///
+    /// The key may be a template (`NameTemplate`, object-key placeholders: `builds/{date}/`,
+    /// `web-{job}.raw`), expanded once per job; a file name appended to a prefix is taken
+    /// literally (its braces escaped). A template that names an unknown placeholder is refused.
     public func destination(forFile path: String, given: ObjectLocation?) throws(ConfigError) -> ObjectLocation {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let location = try untemplatedDestination(forFile: path, given: given)
+        do {
+            _ = try NameTemplate(location.key, allowed: NameTemplate.keyPlaceholders)
+        } catch {
+            throw ConfigError(path: given == nil ? "prefix" : "destination", message: "object key: \(error.description)")
+        }
+        return location
+    }
+
+    private func untemplatedDestination(forFile path: String, given: ObjectLocation?) throws(ConfigError) -> ObjectLocation {
+        let name = NameTemplate.literal(path.split(separator: "/").last.map(String.init) ?? path).text
         if let given {
             return given.isPrefix ? given.appending(fileName: name) : given
         }

@@ -27,7 +27,12 @@ enum ImportImageNameRules {
     /// reserved prefix, gets `image-` in front; the result is cut to 128 characters.
     /// `builds/web server.raw` gives `web-server.raw`, `2024/01.qcow2` gives `image-01.qcow2`.
     static func derivedImageName(fromObjectKey key: String) -> String {
-        let file = key.split(separator: "/").last.map(String.init) ?? ""
+        validImageName(from: key.split(separator: "/").last.map(String.init) ?? "")
+    }
+
+    /// `text` made into a valid image name by the rules of `derivedImageName`: for names Hoist
+    /// makes itself (derived ones, and expanded `NameTemplate`s such as `web 2-{date}`).
+    static func validImageName(from file: String) -> String {
         var scalars = String.UnicodeScalarView()
         for s in file.unicodeScalars {
             scalars.append(isASCIILetter(s) || isDigit(s) || isCJK(s) || ".:_-".unicodeScalars.contains(s) ? s : "-")

@@ -14,9 +14,11 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case usage(String)
     /// The object to import is not in OSS (or cannot be read with these credentials).
     case objectUnavailable(ObjectLocation, reason: String)
-    /// Another image already holds the name: one not imported from this job's object (or whose
-    /// source ECS does not report). It is never adopted; nothing was imported.
-    case imageNameTaken(name: String, imageId: String, status: String, source: ObjectLocation?, wanted: ObjectLocation)
+    /// Another image already holds the name: one that cannot be shown to come from this build's
+    /// bytes (`ImageProvenance`; `reason` says which rule it failed). It is never adopted;
+    /// nothing was imported.
+    case imageNameTaken(name: String, imageId: String, status: String, source: ObjectLocation?, created: String?,
+                        wanted: ObjectLocation, reason: String)
     /// The object in OSS is not the one that was verified: its CRC-64 differs from the reference
     /// (the journal's combined part CRCs, or the `--source-file`'s CRC-64). Nothing is imported.
     case objectMismatch(ObjectLocation, objectCRC64: UInt64?, expectedCRC64: UInt64, reference: String)
@@ -47,11 +49,13 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             return message
         case .objectUnavailable(let object, let reason):
             return "\(object) cannot be imported: \(reason)"
-        case let .imageNameTaken(name, imageId, status, source, wanted):
+        case let .imageNameTaken(name, imageId, status, source, created, wanted, reason):
             let from = source.map { "imported from \($0)" } ?? "not imported from an OSS object Hoist can see"
-            return "the image name \(name) is taken by image \(imageId) (\(status), \(from)); Hoist adopts an image "
-                + "only when it was imported from this job's object \(wanted). Choose another --image-name, or delete "
-                + "\(imageId) (ECS DeleteImage) if it is not wanted; nothing was imported"
+            return "the image name \(name) is taken by image \(imageId) (\(status), \(from), created \(created ?? "at an unknown time")), "
+                + "which is not this build's: \(reason). Hoist adopts an image only when it provably came from this "
+                + "build's bytes (of \(wanted)). Give each build its own name, for example --image-name '\(Self.suggestion(name))' "
+                + "(placeholders {stem} {date} {time} {job} {crc}), or delete \(imageId) (ECS DeleteImage) if it is not wanted; "
+                + "nothing was imported"
         case let .objectMismatch(object, actual, expected, reference):
             let found = actual.map { "\($0)" } ?? "missing (x-oss-hash-crc64ecma not returned)"
             return "\(object) cannot be imported: its CRC-64 is \(found) but \(reference) is \(expected); the object is "
@@ -76,5 +80,12 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidParameters, .invalidSetting, .imageRefused, .formatMismatch, .usage: true
         default: false
         }
+    }
+}
+
+extension ImportError {
+    /// A per-build name built on `name`, for the advice of `imageNameTaken`.
+    static func suggestion(_ name: String) -> String {
+        name.contains("{") ? name : name + "-{date}-{time}"
     }
 }

@@ -6,8 +6,12 @@ public enum ImportEvent: Sendable, Equatable {
     case inspected(path: String, inspection: ImageInspection)
     /// The job's ClientToken is in the journal; `reused` when an earlier run had committed it.
     case tokenCommitted(jobId: String, clientToken: String, reused: Bool)
-    /// An image with the requested name already existed and was taken over instead of importing again.
-    case adopted(jobId: String, imageId: String, taskId: String?, status: String)
+    /// An image with the requested name already existed, provably made from this build's bytes
+    /// (`proof` says how), and was taken over instead of importing again.
+    case adopted(jobId: String, imageId: String, taskId: String?, status: String, proof: String)
+    /// This job's upload waits: an earlier job's import (`jobId`) still reads the object this
+    /// upload would overwrite. Repeated when its status or progress changes.
+    case waitingForEarlierImport(jobId: String, imageId: String, object: ObjectLocation, status: String, percent: Int?)
     /// ImportImage answered; the ids are journaled.
     case submitted(jobId: String, taskId: String, imageId: String)
     /// A run picked up an import an earlier run had started.
@@ -28,6 +32,7 @@ public enum ImportEvent: Sendable, Equatable {
         case .inspected: "inspected"
         case .tokenCommitted: "token-committed"
         case .adopted: "adopted"
+        case .waitingForEarlierImport: "waiting-for-earlier-import"
         case .submitted: "submitted"
         case .resumed: "resumed"
         case .progress: "progress"

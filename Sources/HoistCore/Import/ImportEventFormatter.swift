@@ -63,9 +63,12 @@ public struct ImportEventFormatter: Sendable {
             return reused
                 ? "job \(jobId): continuing the import started earlier (ClientToken \(token))"
                 : "job \(jobId): ClientToken \(token) committed to the journal"
-        case let .adopted(jobId, imageId, taskId, status):
+        case let .adopted(jobId, imageId, taskId, status, proof):
             return "job \(jobId): adopted the existing image \(imageId) (\(status)\(taskId.map { ", task \($0)" } ?? "")) "
-                + "instead of importing again"
+                + "instead of importing again: \(proof)"
+        case let .waitingForEarlierImport(jobId, imageId, object, status, percent):
+            return "waiting: job \(jobId)'s import of image \(imageId) still reads \(object) (\(status)"
+                + "\(percent.map { " \($0)%" } ?? "")); this upload starts when it ends, so it never overwrites what ECS is reading"
         case let .submitted(jobId, taskId, imageId):
             return "job \(jobId): ImportImage started task \(taskId) for image \(imageId)"
         case let .resumed(jobId, taskId, imageId):
@@ -102,9 +105,12 @@ public struct ImportEventFormatter: Sendable {
                           "details": i.details, "warnings": i.warnings]) { $1 }
         case let .tokenCommitted(jobId, token, reused):
             fields.merge(["job": jobId, "clientToken": token, "reused": reused]) { $1 }
-        case let .adopted(jobId, imageId, taskId, status):
-            fields.merge(["job": jobId, "imageId": imageId, "status": status]) { $1 }
+        case let .adopted(jobId, imageId, taskId, status, proof):
+            fields.merge(["job": jobId, "imageId": imageId, "status": status, "provenance": proof]) { $1 }
             if let taskId { fields["taskId"] = taskId }
+        case let .waitingForEarlierImport(jobId, imageId, object, status, percent):
+            fields.merge(["job": jobId, "imageId": imageId, "object": object.description, "status": status]) { $1 }
+            if let percent { fields["percent"] = percent }
         case let .submitted(jobId, taskId, imageId):
             fields.merge(["job": jobId, "taskId": taskId, "imageId": imageId]) { $1 }
         case let .resumed(jobId, taskId, imageId):

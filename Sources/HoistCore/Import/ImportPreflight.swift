@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can be checked before a request leaves the host: the local image (when
 /// known), Hoist's own requirements, and every ImportImage rule. A bad manifest or flag fails
 /// here in milliseconds with the rule it broke, instead of minutes later as an ECS error.
@@ -31,17 +33,49 @@ public struct ImportPreflight: Sendable {
             }
         }
         let request = try request(parameters, object: object, inspection: inspection)
+        try Self.checkUserTags(request.tags)
         let sizes: [Int: UInt64] = inspection.map { [1: $0.virtualSize] } ?? [:]
-        if let violation = validator.violations(of: request, virtualSizes: sizes).first {
+        // A templated name is checked as one of its expansions would be: the tracker expands it
+        // per job, when the attempt is opened, and makes it valid as derived names are.
+        var sample = request
+        sample.imageName = try Self.sampleName(request.imageName, fileName: NameTemplate.fileName(of: sourceFile ?? object.key))
+        sample.tags += ImageProvenance.tags(jobId: "j-00000000", crc64: 0)
+        if let violation = validator.violations(of: sample, virtualSizes: sizes).first {
             throw .invalidParameters(violation)
         }
         return Prepared(request: request, inspection: inspection)
     }
 
+    /// `hoist:` tags are Hoist's own (`ImageProvenance`): a user tag may not set them, and two
+    /// of ImportImage's 20 tags are theirs.
+    static func checkUserTags(_ tags: [ImportImageRequest.Tag]) throws(ImportError) {
+        if let tag = tags.first(where: { $0.key.hasPrefix(ImageProvenance.reservedPrefix) }) {
+            throw .usage("the tag \(tag.key) uses the prefix \(ImageProvenance.reservedPrefix), which Hoist keeps for the tags that "
+                         + "prove an image's build (\(ImageProvenance.jobTag), \(ImageProvenance.crcTag)); rename it")
+        }
+        if tags.count > ImageProvenance.maxUserTags {
+            throw .usage("\(tags.count) tags given; ImportImage takes \(ImportImageVocabulary.maxTags) and Hoist adds "
+                         + "\(ImageProvenance.jobTag) and \(ImageProvenance.crcTag), so at most \(ImageProvenance.maxUserTags) may be given")
+        }
+    }
+
+    /// The name as a job would get it, with stand-in values for the job's own facts.
+    static func sampleName(_ name: String?, fileName: String) throws(ImportError) -> String? {
+        guard let name, !name.isEmpty else { return name }
+        let context = NameTemplate.Context(fileName: fileName, jobId: "j-00000000", created: Date(), crc64: 0)
+        switch try ImportTracker.expandedName(name, context: context) {
+        case .literal(let n), .expanded(let n): return n
+        case .needs: return name
+        }
+    }
+
     /// The image name a job gets when none is given: the object key's file name, made valid by
-    /// the ImportImage name rules (`builds/web server.raw` → `web-server.raw`).
+    /// the ImportImage name rules (`builds/web server.raw` → `web-server.raw`). A key template's
+    /// placeholders are left for the job to expand (`builds/{stem}-{date}.raw` → `{stem}-{date}.raw`).
     public static func derivedImageName(for object: ObjectLocation) -> String {
-        ImportImageNameRules.derivedImageName(fromObjectKey: object.key)
+        let file = NameTemplate.fileName(of: object.key)
+        if let template = try? NameTemplate(file, allowed: NameTemplate.keyPlaceholders), !template.isLiteral { return file }
+        return ImportImageNameRules.derivedImageName(fromObjectKey: object.key)
     }
 
     /// The request the parameters describe. Pure: no file access, no validation beyond what

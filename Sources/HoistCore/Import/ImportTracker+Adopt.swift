@@ -1,43 +1,71 @@
-extension ImportTracker {
-    /// The images that hold one name, split by whether they were imported from this job's object.
-    struct NameHolders: Sendable {
-        /// Imported from this job's object (`ImportOSSBucket` / `ImportOSSObject`): adoptable.
-        var ours: [ECSImage] = []
-        /// Anything else: imported from another object, or with no OSS source ECS reports.
-        var foreign: [ECSImage] = []
-    }
+import Foundation
 
+extension ImportTracker {
     /// The preflight of `hoist upload --import` and `hoist import`: one DescribeImages, before
     /// the first byte is uploaded or the first token committed. Throws `imageNameTaken` when
-    /// an image not imported from the request's object holds its name, since such an image is
-    /// never adopted and ImportImage would only be refused for the name.
-    public func checkImageName(_ request: ImportImageRequest) async throws {
+    /// an image holds the name that could not be shown to be this build's once it is uploaded,
+    /// since such an image is never adopted and ImportImage would only be refused for the name.
+    ///
+    /// `candidate` is the journaled job this run continues (nil: a new job, whose id no image
+    /// can carry yet). A name whose placeholders need what only the new job will know (`{job}`,
+    /// or `{crc}` before the upload) is checked before ImportImage instead.
+    public func checkImageName(_ request: ImportImageRequest, candidate: JobRecord? = nil,
+                               sourceFile: String? = nil) async throws {
         try await translatingErrors {
-            guard let name = request.imageName, !name.isEmpty, let object = Self.object(of: request) else { return }
-            let holders = try await holders(of: name, region: request.regionId, object: object)
-            if let foreign = holders.foreign.first { throw Self.nameTaken(name, by: foreign, wanted: object) }
+            guard let given = request.imageName, !given.isEmpty, let requested = Self.object(of: request) else { return }
+            let context = candidate.map(NameTemplate.Context.init(job:))
+                ?? NameTemplate.Context(fileName: NameTemplate.fileName(of: sourceFile ?? requested.key), jobId: nil,
+                                        created: Date())
+            let name: String
+            switch try Self.expandedName(given, context: context) {
+            case .literal(let n), .expanded(let n): name = n
+            case .needs: return
+            }
+            let object = candidate.map { ObjectLocation(bucket: $0.bucket, key: $0.key) } ?? requested
+            let holders = try await images(named: name, region: request.regionId)
+            guard !holders.isEmpty else { return }
+            // A new job writes a new version of the object: no untagged image can predate it.
+            let build = try await build(jobId: candidate?.id ?? "", crc64: candidate?.objectCRC64, object: object,
+                                        lookUpWritten: candidate?.objectCRC64 != nil, holders: holders)
+            for image in holders {
+                if case .notOurs(let reason) = ImageProvenance.judge(image, build: build, margin: settings.provenanceMargin) {
+                    throw Self.nameTaken(name, by: image, wanted: object, reason: reason)
+                }
+            }
         }
     }
 
     /// The second exactly-once guard, run before ImportImage is sent under a token: an image of
-    /// the same name, imported from this job's object, that is being imported or is available
-    /// is adopted (journaled as this attempt's image) instead of importing again. This catches
-    /// the case the token cannot, such as an import started by a run whose journal was lost.
+    /// the attempt's name that is provably this build's (`ImageProvenance`: Hoist's tags name
+    /// this job and its CRC-64, or it was imported from this object after its current version
+    /// was written) and is being imported or is available is adopted (journaled as this
+    /// attempt's image, with the proof) instead of importing again. This catches the case the
+    /// token cannot, such as an import whose answer was lost with the journal's last write.
     ///
-    /// An image of that name imported from anything else is never adopted, however late it
-    /// turns up: the attempt stops with `imageNameTaken` before ImportImage, and a rerun after
-    /// the name is freed continues it. A failed image of our own is not adopted either:
-    /// adopting it would make the failure permanent, and `hoist retry` would fail on it for ever.
+    /// Any other holder of the name is never adopted, however late it turns up: the attempt
+    /// stops with `imageNameTaken` before ImportImage, and a rerun after the name is freed
+    /// continues it. A failed image of our own is not adopted either: adopting it would make
+    /// the failure permanent, and `hoist retry` would fail on it for ever.
     func adoptExistingImage(_ attempt: ImportRecord) async throws -> ImportRecord? {
         let request = try ImportRequestCoding.request(from: attempt)
         guard !attempt.imageName.isEmpty, let object = Self.object(of: request) else { return nil }
-        let holders = try await holders(of: attempt.imageName, region: attempt.region, object: object)
-        if let foreign = holders.foreign.first { throw Self.nameTaken(attempt.imageName, by: foreign, wanted: object) }
-        for failed in holders.ours where failed.imageStatus?.isFailure == true {
-            emit(.warning("an earlier image \(failed.imageId) named \(attempt.imageName) is \(failed.status); not adopting it"))
+        let job = try await requireJob(attempt.jobId)
+        let holders = try await images(named: attempt.imageName, region: attempt.region)
+        guard !holders.isEmpty else { return nil }
+        let build = try await build(jobId: job.id, crc64: job.objectCRC64, object: object, lookUpWritten: true,
+                                    holders: holders)
+        var ours: [(image: ECSImage, proof: String)] = []
+        for image in holders {
+            switch ImageProvenance.judge(image, build: build, margin: settings.provenanceMargin) {
+            case .notOurs(let reason): throw Self.nameTaken(attempt.imageName, by: image, wanted: object, reason: reason)
+            case .ours(let proof): ours.append((image, proof))
+            }
+        }
+        for failed in ours where failed.image.imageStatus?.isFailure == true {
+            emit(.warning("an earlier image \(failed.image.imageId) named \(attempt.imageName) is \(failed.image.status); not adopting it"))
         }
         let ended = try await endedImageIds(of: attempt)
-        guard let image = holders.ours.first(where: { image in
+        guard let (image, proof) = ours.first(where: { image, _ in
             !ended.contains(image.imageId) && (image.imageStatus.map { !$0.isFailure } ?? false)
         }) else { return nil }
         var record = attempt
@@ -45,9 +73,35 @@ extension ImportTracker {
         record.taskId = try await importTaskId(imageId: image.imageId, region: attempt.region)
         record.state = ImportAttemptState(image.imageStatus ?? .creating).rawValue
         record.progress = image.imageStatus == .available ? 100 : (image.progressPercent ?? 0)
+        record.provenance = "adopted: " + proof
         record = try await journal.recordImport(record)
-        emit(.adopted(jobId: record.jobId, imageId: image.imageId, taskId: record.taskId, status: image.status))
+        emit(.adopted(jobId: record.jobId, imageId: image.imageId, taskId: record.taskId, status: image.status, proof: proof))
         return record
+    }
+
+    /// The provenance of an image this attempt imported itself.
+    static func importedProvenance(_ request: ImportImageRequest) -> String {
+        let tags = request.tags.filter { $0.key.hasPrefix(ImageProvenance.reservedPrefix) }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        return "imported by this job under ClientToken \(request.clientToken ?? "?")" + (tags.isEmpty ? "" : ", tagged \(tags)")
+    }
+
+    /// The build to judge holders against. The object's Last-Modified is read (one HeadObject)
+    /// only when it can matter: an untagged holder from this very object, and `lookUpWritten`
+    /// (false when this run is about to write a new version).
+    func build(jobId: String, crc64: UInt64?, object: ObjectLocation, lookUpWritten: Bool,
+               holders: [ECSImage]) async throws -> ImageProvenance.Build {
+        var build = ImageProvenance.Build(jobId: jobId, crc64: crc64, object: object)
+        let needsTime = holders.contains { !ImageProvenance.isTagged($0) && $0.importSource == object }
+        if lookUpWritten, needsTime, let objectLookup {
+            do {
+                build.objectWrittenAt = try await objectLookup.headObject(bucket: object.bucket, key: object.key).lastModified
+            } catch {
+                emit(.warning("cannot read the Last-Modified of \(object) to judge an image without Hoist's tags: "
+                              + RetryPolicy.describe(error)))
+            }
+        }
+        return build
     }
 
     /// Images of this job's other attempts that failed or were cancelled: history. A cancelled
@@ -58,17 +112,12 @@ extension ImportTracker {
             .compactMap(\.imageId))
     }
 
-    /// The account's images with exactly this name, in any import-related status, split by
-    /// source. The name filter is sent to ECS, and matched exactly here, in case ECS matches
-    /// more loosely.
-    func holders(of name: String, region: String, object: ObjectLocation) async throws -> NameHolders {
+    /// The account's images with exactly this name, in any import-related status. The name
+    /// filter is sent to ECS, and matched exactly here, in case ECS matches more loosely.
+    func images(named name: String, region: String) async throws -> [ECSImage] {
         let query = DescribeImagesQuery(regionId: region, imageName: name, imageOwnerAlias: "self", pageSize: 100)
         let answer = try await retrying("DescribeImages") { try await ecs.describeImages(query) }
-        var holders = NameHolders()
-        for image in answer.images where image.imageName == name {
-            if image.importSource == object { holders.ours.append(image) } else { holders.foreign.append(image) }
-        }
-        return holders
+        return answer.images.filter { $0.imageName == name }
     }
 
     /// The object an import reads its system disk from.
@@ -76,8 +125,9 @@ extension ImportTracker {
         request.diskDeviceMappings.first.map { ObjectLocation(bucket: $0.ossBucket, key: $0.ossObject) }
     }
 
-    static func nameTaken(_ name: String, by image: ECSImage, wanted: ObjectLocation) -> ImportError {
-        .imageNameTaken(name: name, imageId: image.imageId, status: image.status, source: image.importSource, wanted: wanted)
+    static func nameTaken(_ name: String, by image: ECSImage, wanted: ObjectLocation, reason: String) -> ImportError {
+        .imageNameTaken(name: name, imageId: image.imageId, status: image.status, source: image.importSource,
+                        created: image.creationTime, wanted: wanted, reason: reason)
     }
 
     /// The ImportImage task that creates `imageId`, found by listing import tasks (DescribeTasks

@@ -120,3 +120,40 @@ extension ImportTracker {
         }
     }
 }
+
+extension ImportTracker {
+    /// Follows an earlier job's unfinished import of `object` to its end, for a later build of
+    /// the same key that must not overwrite the object while ECS reads it (`EarlierImportGate`).
+    /// The earlier job's journal records what is seen, as its own run would; `report` gets only
+    /// `waitingForEarlierImport` events (and retries and warnings), since the events belong to
+    /// the waiting job's stream, not the earlier one's.
+    ///
+    /// An attempt without journaled ids is followed only if ECS lists an image of it: one that
+    /// is provably that job's build (its tags). Otherwise nothing of it reads the object.
+    func followEarlier(_ attempt: ImportRecord, object: ObjectLocation,
+                       report: @escaping @Sendable (ImportEvent) -> Void) async throws {
+        var record = attempt
+        if record.imageId == nil {
+            do {
+                guard let found = try await adoptExistingImage(record) else { return }
+                record = found
+            } catch is ImportError {
+                return // the name is another build's: this attempt made nothing that reads the object
+            }
+        }
+        let imageId = record.imageId ?? "?"
+        let quiet = ImportTracker(
+            journal: journal, ecs: ecs, oss: oss, objectLookup: objectLookup, settings: settings,
+            onEvent: { event in
+                switch event {
+                case let .progress(jobId, status, percent):
+                    report(.waitingForEarlierImport(jobId: jobId, imageId: imageId, object: object, status: status,
+                                                    percent: percent))
+                case .retrying, .warning: report(event)
+                default: break
+                }
+            },
+            sleep: sleep, elapsed: elapsed)
+        _ = try await quiet.follow(record)
+    }
+}

@@ -102,3 +102,33 @@ extension ImportTracker {
         }
     }
 }
+
+extension ImportTracker {
+    /// Before a run sends the first ImportImage of a job it did not verify itself (a job an
+    /// earlier run left `uploaded`, or `importing` with an attempt ECS never answered): the
+    /// object must still hold the bytes that were verified. A later build of the same key may
+    /// have overwritten it meanwhile, and importing then would tag another build's bytes with
+    /// this job's CRC-64. On a mismatch the open attempt ends `failed` (its token is never sent)
+    /// and `objectMismatch` is thrown. Without an OSS client, or with nothing to send, a no-op.
+    public func confirmObjectUnchanged(jobId: String) async throws {
+        try await translatingErrors {
+            guard let objectLookup else { return }
+            let job = try await requireJob(jobId)
+            guard let crc = job.objectCRC64, job.state == .uploaded || job.state == .importing else { return }
+            let latest = try await journal.latestImport(jobId: jobId)
+            if let latest, latest.imageId != nil || latest.attemptState.isFinal { return }
+            let info: OSSObjectInfo
+            do {
+                info = try await objectLookup.headObject(bucket: job.bucket, key: job.key)
+            } catch let error as OSSError {
+                throw ImportError.objectUnavailable(job.location, reason: "\(error.code): \(error.message)")
+            }
+            guard info.crc64 != crc else { return }
+            let mismatch = ImportError.objectMismatch(
+                job.location, objectCRC64: info.crc64, expectedCRC64: crc,
+                reference: "the CRC-64 journaled when job \(jobId) verified it (a later upload to the same key?)")
+            if let latest { _ = try await finish(latest, as: .failed, reason: mismatch.description) }
+            throw mismatch
+        }
+    }
+}

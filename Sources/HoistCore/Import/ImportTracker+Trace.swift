@@ -23,7 +23,7 @@ extension ImportTracker {
     }
 
     /// Looks for what an attempt whose ids were never journaled made in ECS: first by name
-    /// (with the source rule: only an image imported from the attempt's object), then, for an
+    /// (an image Hoist's tags say this job imported, or an untagged one from the attempt's object), then, for an
     /// image not listed yet, among the running import tasks that read that object and started
     /// after the token was committed. Two or more such tasks cannot be told apart: that is
     /// refused rather than guessed.
@@ -32,8 +32,15 @@ extension ImportTracker {
         guard let object = Self.object(of: request) else { return .nothing }
         let ended = try await endedImageIds(of: attempt)
         if !attempt.imageName.isEmpty {
-            let ours = try await holders(of: attempt.imageName, region: attempt.region, object: object).ours
-                .filter { !ended.contains($0.imageId) }
+            // Hoist's tags name the job that imported an image; an untagged one (an attempt of an
+            // older Hoist) is known only by its object.
+            let ours = try await images(named: attempt.imageName, region: attempt.region).filter { image in
+                guard !ended.contains(image.imageId) else { return false }
+                if ImageProvenance.isTagged(image) {
+                    return image.tags.contains { $0.key == ImageProvenance.jobTag && $0.value == attempt.jobId }
+                }
+                return image.importSource == object
+            }
             if let image = ours.first(where: { !($0.imageStatus?.isTerminal ?? false) }) ?? ours.first {
                 return .found(imageId: image.imageId, taskId: nil)
             }

@@ -8,9 +8,11 @@ import Foundation
 /// - The ClientToken is generated and committed *before* the first ImportImage call and reused
 ///   on every retry and every later run, so a repeated call returns the same task instead of
 ///   importing twice. Only `retry(jobId:)` (an operator's explicit `hoist retry`) makes a new one.
+/// - Every ImportImage carries Hoist's tags (`hoist:job`, `hoist:crc64`), and its name and
+///   object are fixed from the job when the attempt is opened (ImportTracker+Build.swift).
 /// - Before that first call, an image with the same name is looked up with an explicit status
-///   list (the default filter hides `Creating` images) and adopted if it is usable and was
-///   imported from this job's object; any other holder of the name stops the import.
+///   list (the default filter hides `Creating` images) and adopted only if it is usable and
+///   provably this build's (`ImageProvenance`); any other holder of the name stops the import.
 /// - A token whose attempt ended (an operator's `hoist cancel`) is never sent again: each
 ///   ImportImage re-reads the attempt from the journal first.
 /// - TaskId and ImageId are committed as soon as ImportImage returns; a run that finds them
@@ -27,15 +29,20 @@ public struct ImportTracker: Sendable {
         /// default of 20 is about 17 minutes with the standard schedule. Positive evidence (the
         /// task failed, was cancelled, or finished without its image) ends an import at once.
         public var missingImageLimit: Int
+        /// How much later than its object's Last-Modified an image without Hoist's tags must
+        /// have been created to count as made from it (`ImageProvenance`, rule 2).
+        public var provenanceMargin: Duration
 
         public static let defaultMissingImageLimit = 20
 
         public init(poll: ImportPollSchedule = .standard, retry: ImportRetryPolicy = .standard, timeout: Duration? = nil,
-                    missingImageLimit: Int = Settings.defaultMissingImageLimit) {
+                    missingImageLimit: Int = Settings.defaultMissingImageLimit,
+                    provenanceMargin: Duration = ImageProvenance.defaultMargin) {
             self.poll = poll
             self.retry = retry
             self.timeout = timeout
             self.missingImageLimit = max(1, missingImageLimit)
+            self.provenanceMargin = provenanceMargin
         }
     }
 
@@ -43,19 +50,24 @@ public struct ImportTracker: Sendable {
     let ecs: ECSClient
     /// Checks the object exists before a job is marked uploaded; nil trusts the caller.
     let oss: OSSClient?
+    /// Reads an object's Last-Modified for the provenance of an image without Hoist's tags;
+    /// defaults to `oss`, and is given on its own where the object check is not wanted.
+    let objectLookup: OSSClient?
     let settings: Settings
     let emit: @Sendable (ImportEvent) -> Void
     let sleep: @Sendable (Duration) async throws -> Void
     /// Monotonic time, for the timeout.
     let elapsed: @Sendable () -> Duration
 
-    public init(journal: UploadJournal, ecs: ECSClient, oss: OSSClient? = nil, settings: Settings = Settings(),
+    public init(journal: UploadJournal, ecs: ECSClient, oss: OSSClient? = nil, objectLookup: OSSClient? = nil,
+                settings: Settings = Settings(),
                 onEvent: @escaping @Sendable (ImportEvent) -> Void = { _ in },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 elapsed: (@Sendable () -> Duration)? = nil) {
         self.journal = journal
         self.ecs = ecs
         self.oss = oss
+        self.objectLookup = objectLookup ?? oss
         self.settings = settings
         self.emit = onEvent
         self.sleep = sleep
@@ -106,7 +118,7 @@ public struct ImportTracker: Sendable {
     /// The attempt to work on: the unfinished one in the journal, or a new token committed now.
     func openAttempt(job: JobRecord, latest: ImportRecord?, request: ImportImageRequest?) async throws -> ImportRecord {
         if let latest, !latest.attemptState.isFinal {
-            if let request, Self.parametersJSON(request) != latest.parametersJSON {
+            if let request, Self.parametersJSON(try Self.attemptRequest(request, job: job).request) != latest.parametersJSON {
                 emit(.warning("the import parameters differ from those this job's import started with; "
                               + "following the started import (its ClientToken cannot be sent with other parameters)"))
             }
@@ -117,9 +129,10 @@ public struct ImportTracker: Sendable {
         guard let request else {
             throw ImportError.wrongState(jobId: job.id, state: job.state, hint: "it has no import parameters in the journal")
         }
-        let record = ImportRecord(clientToken: ImportClientToken.generate(), jobId: job.id, region: request.regionId,
-                                  imageName: request.imageName ?? "", state: ImportAttemptState.submitting.rawValue,
-                                  parametersJSON: Self.parametersJSON(request))
+        let (sent, template) = try Self.attemptRequest(request, job: job)
+        let record = ImportRecord(clientToken: ImportClientToken.generate(), jobId: job.id, region: sent.regionId,
+                                  imageName: sent.imageName ?? "", nameTemplate: template,
+                                  state: ImportAttemptState.submitting.rawValue, parametersJSON: Self.parametersJSON(sent))
         // The token is durable before ImportImage can be sent with it; then the job moves.
         let stored = try await journal.recordImport(record)
         try await journal.updateState(jobId: job.id, to: .importing)
@@ -170,6 +183,7 @@ public struct ImportTracker: Sendable {
         record.taskId = response.taskId.isEmpty ? nil : response.taskId
         record.imageId = response.imageId
         record.state = ImportAttemptState.creating.rawValue
+        record.provenance = Self.importedProvenance(request)
         record = try await journal.recordImport(record)
         emit(.submitted(jobId: record.jobId, taskId: response.taskId, imageId: response.imageId))
         return .running(record)

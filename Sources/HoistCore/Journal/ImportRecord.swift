@@ -11,7 +11,13 @@ public struct ImportRecord: Sendable, Equatable, Identifiable {
     public var clientToken: String
     public var jobId: String
     public var region: String
+    /// The image name as sent: expanded from `nameTemplate` when the attempt was opened.
     public var imageName: String
+    /// The image name as given, placeholders unexpanded; nil when it had none.
+    public var nameTemplate: String?
+    /// How the image was shown to be this build's: imported under this attempt's token (with
+    /// Hoist's tags), or adopted by a rule of `ImageProvenance`; nil before there is an image.
+    public var provenance: String?
     public var taskId: String?
     public var imageId: String?
     /// The image status as ECS reports it (`Waiting`, `Creating`, `Available`, `CreateFailed`, …),
@@ -29,7 +35,8 @@ public struct ImportRecord: Sendable, Equatable, Identifiable {
 
     public var id: String { clientToken }
 
-    public init(clientToken: String, jobId: String, region: String, imageName: String, taskId: String? = nil,
+    public init(clientToken: String, jobId: String, region: String, imageName: String, nameTemplate: String? = nil,
+                provenance: String? = nil, taskId: String? = nil,
                 imageId: String? = nil, state: String, progress: Int = 0, reason: String? = nil,
                 parametersJSON: String = "{}", createdAt: Date = Date(), updatedAt: Date? = nil,
                 finishedAt: Date? = nil) {
@@ -37,6 +44,8 @@ public struct ImportRecord: Sendable, Equatable, Identifiable {
         self.jobId = jobId
         self.region = region
         self.imageName = imageName
+        self.nameTemplate = nameTemplate
+        self.provenance = provenance
         self.taskId = taskId
         self.imageId = imageId
         self.state = state
@@ -56,6 +65,8 @@ extension ImportRecord: FetchableRecord {
             jobId: try row.decode(forColumn: "job_id"),
             region: try row.decode(forColumn: "region"),
             imageName: try row.decode(forColumn: "image_name"),
+            nameTemplate: try row.decode(forColumn: "name_template"),
+            provenance: try row.decode(forColumn: "provenance"),
             taskId: try row.decode(forColumn: "task_id"),
             imageId: try row.decode(forColumn: "image_id"),
             state: try row.decode(forColumn: "state"),

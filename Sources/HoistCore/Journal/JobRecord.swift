@@ -6,16 +6,25 @@ public struct NewJob: Sendable, Equatable {
     public var sourcePath: String
     public var source: SourceIdentity
     public var bucket: String
-    public var key: String
+    /// The object key as given: a template (`NameTemplate`, object-key placeholders), expanded
+    /// once when the journal creates the job and gives it an id and a creation time.
+    public var keyTemplate: NameTemplate
     public var endpoint: String
     public var partSize: Int64
 
+    /// A job for the literal `key` (braces in it are not placeholders).
     public init(sourcePath: String, source: SourceIdentity, bucket: String, key: String, endpoint: String,
                 partSize: Int64) {
+        self.init(sourcePath: sourcePath, source: source, bucket: bucket, keyTemplate: .literal(key),
+                  endpoint: endpoint, partSize: partSize)
+    }
+
+    public init(sourcePath: String, source: SourceIdentity, bucket: String, keyTemplate: NameTemplate,
+                endpoint: String, partSize: Int64) {
         self.sourcePath = sourcePath
         self.source = source
         self.bucket = bucket
-        self.key = key
+        self.keyTemplate = keyTemplate
         self.endpoint = endpoint
         self.partSize = partSize
     }
@@ -51,7 +60,11 @@ public struct JobRecord: Sendable, Equatable, Identifiable {
     /// The source file as it was when the current upload started.
     public var source: SourceIdentity
     public var bucket: String
+    /// The object key, expanded from `keyTemplate` when the job was created.
     public var key: String
+    /// The key as it was given (placeholders unexpanded), by which a rerun finds the job;
+    /// nil for a job journaled before templates existed (its key is literal).
+    public var keyTemplate: String?
     public var endpoint: String
     public var partSize: Int64
     public var state: JobState
@@ -78,6 +91,7 @@ extension JobRecord: FetchableRecord {
             birthNanoseconds: try row.decode(forColumn: "source_birth_ns"))
         bucket = try row.decode(forColumn: "bucket")
         key = try row.decode(forColumn: "key")
+        keyTemplate = try row.decode(forColumn: "key_template")
         endpoint = try row.decode(forColumn: "endpoint")
         partSize = try row.decode(forColumn: "part_size")
         state = try JournalValues.enumValue(JobState.self, try row.decode(forColumn: "state"), column: "jobs.state")

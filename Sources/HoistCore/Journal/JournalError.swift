@@ -15,6 +15,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case stateConflict(jobId: String, expected: JobState, actual: JobState)
     case invalidPart(String)
     case invalidImport(String)
+    /// A key template that a new job cannot expand (it names `{crc}`).
+    case invalidKey(String)
     /// A stored value is not one this version understands (a newer Hoist wrote it, or the file
     /// was edited by hand).
     case unreadableValue(column: String, value: String)
@@ -35,6 +37,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
             "job \(id) is \(actual), not \(expected) as this run last saw: another run changed it; run the command again"
         case let .invalidPart(why): "invalid part: \(why)"
         case let .invalidImport(why): "invalid import record: \(why)"
+        case let .invalidKey(template): "the object key \(template) cannot be expanded for a new job"
         case let .unreadableValue(column, value): "the journal holds an unreadable \(column): \(value)"
         case let .notDurable(why): "the journal cannot be made durable: \(why)"
         case let .writtenByNewerVersion(path): "the journal \(path) was written by a newer Hoist; upgrade Hoist to use it"

@@ -12,6 +12,7 @@ enum JournalSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -119,6 +120,19 @@ enum JournalSchema {
             DROP TABLE uploads;
             ALTER TABLE uploads_v2 RENAME TO uploads;
             CREATE INDEX uploads_by_job ON uploads (job_id, initiated_ms);
+            """)
+    }
+
+    /// v3: one image per build. A job keeps the key template it was created from (a rerun
+    /// finds the job by it; the expanded key stays in `key`), and an import attempt keeps its
+    /// name template and the proof that its image is this build's. Old rows get NULL: their
+    /// key and name are literal, and their provenance was never recorded.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN key_template TEXT;
+            CREATE INDEX jobs_by_template ON jobs (source_path, bucket, key_template);
+            ALTER TABLE imports ADD COLUMN name_template TEXT;
+            ALTER TABLE imports ADD COLUMN provenance TEXT;
             """)
     }
 }

@@ -13,17 +13,21 @@ extension UploadJournal {
             let now = Self.now()
             try db.execute(
                 sql: """
-                    INSERT INTO imports (client_token, job_id, region, image_name, task_id, image_id, state, progress,
-                                         reason, parameters_json, created_ms, updated_ms, finished_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO imports (client_token, job_id, region, image_name, name_template, provenance, task_id,
+                                         image_id, state, progress, reason, parameters_json, created_ms, updated_ms,
+                                         finished_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (client_token) DO UPDATE SET
-                        region = excluded.region, image_name = excluded.image_name, task_id = excluded.task_id,
+                        region = excluded.region, image_name = excluded.image_name,
+                        name_template = excluded.name_template, provenance = excluded.provenance,
+                        task_id = excluded.task_id,
                         image_id = excluded.image_id, state = excluded.state, progress = excluded.progress,
                         reason = excluded.reason, parameters_json = excluded.parameters_json,
                         updated_ms = excluded.updated_ms, finished_ms = excluded.finished_ms
                     """,
                 arguments: [
-                    record.clientToken, record.jobId, record.region, record.imageName, record.taskId, record.imageId,
+                    record.clientToken, record.jobId, record.region, record.imageName, record.nameTemplate,
+                    record.provenance, record.taskId, record.imageId,
                     record.state, record.progress, record.reason, record.parametersJSON,
                     JournalValues.milliseconds(record.createdAt), now,
                     record.finishedAt.map(JournalValues.milliseconds),

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 extension UploadJournal {
-    /// Creates a job in state `pending` and returns it with its new id.
+    /// Creates a job in state `pending` and returns it with its new id. Its key is expanded
+    /// here from `new.keyTemplate`, once, with the new id and creation time, so `{job}`,
+    /// `{date}` and `{time}` name this job for ever.
     public func createJob(_ new: NewJob) async throws -> JobRecord {
         try await write { db in
             let now = Self.now()
@@ -10,18 +12,23 @@ extension UploadJournal {
                 let id = JobID.random()
                 let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?)", arguments: [id])
                 if taken == true { continue }
+                let context = NameTemplate.Context(fileName: NameTemplate.fileName(of: new.sourcePath), jobId: id,
+                                                   created: JournalValues.date(now))
+                guard let key = new.keyTemplate.expand(context) else {
+                    throw JournalError.invalidKey(new.keyTemplate.text)
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO jobs (id, source_path, source_device, source_inode, source_size, source_mtime_ns,
-                                          source_ctime_ns, source_birth_ns,
-                                          bucket, key, endpoint, part_size, state, bytes_total, created_ms, updated_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          source_ctime_ns, source_birth_ns, bucket, key, key_template,
+                                          endpoint, part_size, state, bytes_total, created_ms, updated_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         id, new.sourcePath, JournalValues.stored(new.source.device),
                         JournalValues.stored(new.source.inode), new.source.size, new.source.mtimeNanoseconds,
                         new.source.ctimeNanoseconds, new.source.birthNanoseconds,
-                        new.bucket, new.key, new.endpoint, new.partSize, JobState.pending.rawValue,
+                        new.bucket, key, new.keyTemplate.text, new.endpoint, new.partSize, JobState.pending.rawValue,
                         new.source.size, now, now,
                     ])
                 return try Self.fetchJob(db, id: id)
@@ -41,15 +48,33 @@ extension UploadJournal {
     /// The most recently created job that uploads `sourcePath` to `bucket`/`key`, or `nil`.
     /// The caller decides from its state whether to resume it or start a new one. Paths are
     /// compared as text, so pass the same absolute, resolved form that created the job.
+    ///
+    /// `key` is the key as given, a template: a job matches when it was created from the same
+    /// template (a rerun of a templated upload finds its job whatever the clock says now), or,
+    /// for a literal key, when its expanded key is that key (`hoist import` of the object an
+    /// upload made).
     public func findJob(sourcePath: String, bucket: String, key: String) async throws -> JobRecord? {
-        try await read { db in
+        let template = (try? NameTemplate(key, allowed: NameTemplate.keyPlaceholders)) ?? NameTemplate.literal(key)
+        let literal = template.isLiteral ? template.expand(NameTemplate.Context(fileName: "", jobId: nil, created: Date())) : nil
+        return try await read { db in
             try JobRecord.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM jobs WHERE source_path = ? AND bucket = ? AND key = ?
+                    SELECT * FROM jobs WHERE source_path = ? AND bucket = ? AND (key_template = ? OR key = ?)
                     ORDER BY created_ms DESC, rowid DESC LIMIT 1
                     """,
-                arguments: [sourcePath, bucket, key])
+                arguments: [sourcePath, bucket, template.text, literal])
+        }
+    }
+
+    /// Every job other than `excluding` whose object is `bucket`/`key` (the expanded key), newest
+    /// first: the builds that share one object over time.
+    public func jobs(bucket: String, key: String, excluding: String? = nil) async throws -> [JobRecord] {
+        try await read { db in
+            try JobRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM jobs WHERE bucket = ? AND key = ? AND id IS NOT ? ORDER BY created_ms DESC, rowid DESC",
+                arguments: [bucket, key, excluding])
         }
     }
 

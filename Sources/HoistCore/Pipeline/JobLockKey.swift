@@ -22,9 +22,10 @@ public struct JobLockKey: Sendable, Hashable, CustomStringConvertible {
         self.key = key
     }
 
-    /// The lock of a journaled job.
+    /// The lock of a journaled job: named after the key as it was given (its template), the
+    /// same text the run that created it locked.
     public init(job: JobRecord) {
-        self.init(sourcePath: job.sourcePath, bucket: job.bucket, key: job.key)
+        self.init(sourcePath: job.sourcePath, bucket: job.bucket, key: job.keyTemplate ?? job.key)
     }
 
     /// `job-` and 32 hex digits of SHA-256 over the three fields, NUL-separated (no field

@@ -17,7 +17,9 @@ extension JobRunner {
         let lock = try await takeLock(JobLockKey(job: record), options: job.options, onEvent: onEvent)
         defer { lock.release() }
         try await tracker.markUploaded(jobId: record.id, sourceFile: job.sourcePath, expectedSize: source?.size)
-        try await tracker.checkImageName(request)
+        // The object stays as it is (nothing is uploaded), so its current version is the one judged.
+        try await tracker.checkImageName(request, candidate: try await runtime.journal.job(id: record.id),
+                                         sourceFile: job.sourcePath)
         let imported = try await tracker.run(jobId: record.id, request: request, wait: job.options.followImport)
         let outcome = JobOutcome(jobId: record.id, imported: imported)
         onEvent(.finished(outcome))

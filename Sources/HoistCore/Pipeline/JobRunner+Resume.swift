@@ -24,24 +24,34 @@ extension JobRunner {
         case .importing, .available:
             let region = try await journal.latestImport(jobId: jobId)?.region
                 ?? importImage?.regionId ?? runtime.settings.defaultRegion ?? ""
-            outcome.imported = try await tracker(region: region, options: options, onEvent: onEvent)
-                .resume(jobId: jobId, wait: options.followImport)
+            let tracker = try tracker(region: region, objectLookup: try objectClient(for: job), options: options,
+                                      onEvent: onEvent)
+            try await tracker.confirmObjectUnchanged(jobId: jobId)
+            outcome.imported = try await tracker.resume(jobId: jobId, wait: options.followImport)
         case .pending, .uploading, .verifying, .uploaded:
+            let client = try objectClient(for: job)
             if job.state != .uploaded {
-                let oss = try runtime.settings.oss(fallbackEndpoint: job.endpoint)
+                // The key as it was given (its template): the engine finds this job by it.
                 let request = UploadRequest(
-                    sourcePath: job.sourcePath, location: ObjectLocation(bucket: job.bucket, key: job.key),
+                    sourcePath: job.sourcePath, location: ObjectLocation(bucket: job.bucket, key: job.keyTemplate ?? job.key),
                     partSize: job.partSize, parallel: runtime.settings.parallel,
                     endpoint: job.endpoint)
-                outcome.upload = try await upload(request, client: try runtime.ossClient(oss), options: options,
+                outcome.upload = try await upload(request, client: client, lock: JobLockKey(job: job), options: options,
                                                   onEvent: onEvent)
             }
             if let importImage {
-                outcome.imported = try await tracker(region: importImage.regionId, options: options, onEvent: onEvent)
-                    .run(jobId: jobId, request: importImage, wait: options.followImport)
+                let tracker = try tracker(region: importImage.regionId, objectLookup: client, options: options,
+                                          onEvent: onEvent)
+                if outcome.upload == nil { try await tracker.confirmObjectUnchanged(jobId: jobId) }
+                outcome.imported = try await tracker.run(jobId: jobId, request: importImage, wait: options.followImport)
             }
         }
         onEvent(.finished(outcome))
         return outcome
+    }
+
+    /// An OSS client for the job's endpoint.
+    func objectClient(for job: JobRecord) throws -> OSSClient {
+        try runtime.ossClient(try runtime.settings.oss(fallbackEndpoint: job.endpoint))
     }
 }

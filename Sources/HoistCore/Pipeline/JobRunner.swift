@@ -28,12 +28,15 @@ public struct JobRunner: Sendable {
         defer { lock.release() }
         var tracker: ImportTracker?
         if let request = job.importImage {
-            let importer = try self.tracker(region: request.regionId, options: job.options, onEvent: onEvent)
+            let importer = try self.tracker(region: request.regionId, objectLookup: client, options: job.options,
+                                            onEvent: onEvent)
             try await refuseEndedImport(job.lockKey)
-            try await importer.checkImageName(request)
+            let candidate = try await ResumableUpload.jobToContinue(job.upload, journal: runtime.journal)
+            try await importer.checkImageName(request, candidate: candidate, sourceFile: job.upload.sourcePath)
             tracker = importer
         }
-        let uploaded = try await upload(job.upload, client: client, options: job.options, onEvent: onEvent)
+        let uploaded = try await upload(job.upload, client: client, lock: job.lockKey, options: job.options,
+                                        onEvent: onEvent)
         var outcome = JobOutcome(jobId: uploaded.jobId, upload: uploaded)
         if let tracker, let request = job.importImage {
             // One job ties both phases: the import continues the job the upload verified.
@@ -54,12 +57,14 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// The upload phase, ending in `.uploaded`.
-    func upload(_ request: UploadRequest, client: OSSClient, options: JobRunOptions,
+    /// The upload phase, ending in `.uploaded`, under the job's lock `lock`. Before its first
+    /// byte it waits for any earlier import still reading the object (`EarlierImportGate`).
+    func upload(_ request: UploadRequest, client: OSSClient, lock: JobLockKey, options: JobRunOptions,
                 onEvent: @escaping @Sendable (JobEvent) -> Void) async throws(UploadFailure) -> UploadOutcome {
         let policy = RetryPolicy(giveUpAfter: options.giveUpAfter, health: runtime.health)
+        let gate = EarlierImportGate(runner: self, ownLock: lock, options: options, onEvent: onEvent)
         let engine = ResumableUpload(client: client, journal: runtime.journal, policy: policy,
-                                     budget: runtime.partBudget, onEvent: { onEvent(.upload($0)) })
+                                     budget: runtime.partBudget, gate: gate, onEvent: { onEvent(.upload($0)) })
         let outcome = try await engine.run(request)
         onEvent(.uploaded(outcome))
         return outcome
@@ -67,9 +72,12 @@ public struct JobRunner: Sendable {
 
     /// A tracker for imports in `region`. The engine verifies the object itself (or finds it
     /// verified), so an upload job's tracker gets no OSS client: no second HeadObject.
-    func tracker(region: String, oss: OSSClient? = nil, options: JobRunOptions,
+    ///
+    /// `objectLookup` reads an object's Last-Modified for the provenance of an image without
+    /// Hoist's tags, and checks a resumed job's object before its first ImportImage.
+    func tracker(region: String, oss: OSSClient? = nil, objectLookup: OSSClient? = nil, options: JobRunOptions,
                  onEvent: @escaping @Sendable (JobEvent) -> Void) throws(HoistRuntimeError) -> ImportTracker {
         ImportTracker(journal: runtime.journal, ecs: try runtime.ecsClient(region: region), oss: oss,
-                      settings: options.importSettings, onEvent: { onEvent(.import($0)) })
+                      objectLookup: objectLookup, settings: options.importSettings, onEvent: { onEvent(.import($0)) })
     }
 }

@@ -17,31 +17,37 @@ public final class ResumableUpload: Sendable {
     /// The process's parts-in-flight budget, shared with every other upload of the runtime;
     /// nil: this upload alone bounds its parts (`UploadRequest.parallel`).
     let budget: PartBudget?
+    /// Asked before the first byte of a run is sent; nil: nothing to wait for.
+    let gate: (any UploadGate)?
     let emit: @Sendable (UploadEvent) -> Void
     let events: EventRelay
     /// How many times in a row an upload ID may vanish before the run gives up.
     let maximumRestarts = 3
 
     public init(client: OSSClient, journal: UploadJournal, policy: RetryPolicy = RetryPolicy(),
-                budget: PartBudget? = nil,
+                budget: PartBudget? = nil, gate: (any UploadGate)? = nil,
                 onEvent: @escaping @Sendable (UploadEvent) -> Void = { _ in }) {
         self.client = client
         self.journal = journal
         self.policy = policy
         self.budget = budget
+        self.gate = gate
         let events = EventRelay(onEvent)
         self.events = events
         self.emit = { events.post($0) }
     }
 
     /// One run of `run(_:)` (ResumableUpload+Events.swift), between its event bookkeeping.
-    func runJob(_ request: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
+    func runJob(_ given: UploadRequest) async throws(UploadFailure) -> UploadOutcome {
         let startedAt = Date()
         let meter = UploadMeter(budget: budget)
-        let source = try SourceFile(path: request.sourcePath)
+        let source = try SourceFile(path: given.sourcePath)
         var job: JobRecord
+        let request: UploadRequest
         do {
-            let prepared = try await prepareJob(request, source: source)
+            let prepared = try await prepareJob(given, source: source)
+            // From here on the object is the job's own: its key expanded once, when it was created.
+            request = given.at(prepared.job)
             // Uploads this job left behind whose abort OSS never confirmed: their parts are billed.
             await UploadAbort(client: client, journal: journal).retryPending(jobId: prepared.job.id)
             if prepared.alreadyUploaded {
@@ -49,6 +55,7 @@ public final class ResumableUpload: Sendable {
                 return alreadyUploadedSummary(prepared.job, request: request)
             }
             job = prepared.job
+            try await gate?.beforeWriting(job)
         } catch {
             throw failure(from: error, source: source)
         }
@@ -85,6 +92,9 @@ public final class ResumableUpload: Sendable {
     /// The job for this source and destination: the latest one when it is unfinished (resume),
     /// failed or cancelled (running the command again is the retry), or already uploaded with
     /// the same file and still in OSS (nothing to do); otherwise a new job.
+    ///
+    /// A new job's key is `request.location.key` read as a `NameTemplate` and expanded by the
+    /// journal with the job's id and creation time; an existing job keeps the key it got then.
     func prepareJob(_ request: UploadRequest, source: SourceFile) async throws -> (job: JobRecord, alreadyUploaded: Bool) {
         if let job = try await journal.findJob(sourcePath: request.sourcePath, bucket: request.location.bucket,
                                                key: request.location.key) {
@@ -93,7 +103,7 @@ public final class ResumableUpload: Sendable {
                 // The same file, and the object is still there as verified (one HeadObject:
                 // someone may have deleted or overwritten it since).
                 if job.source.change(to: source.identity) == nil, let crc = job.objectCRC64,
-                   try await objectMatches(location: request.location, size: job.bytesTotal, crc64: crc) {
+                   try await objectMatches(location: job.location, size: job.bytesTotal, crc64: crc) {
                     return (job, true)
                 }
             case .failed, .cancelled:
@@ -103,10 +113,32 @@ public final class ResumableUpload: Sendable {
             }
         }
         let plan = try plan(fileSize: source.identity.size, request: request)
+        let template: NameTemplate
+        do {
+            template = try NameTemplate(request.location.key, allowed: NameTemplate.keyPlaceholders)
+        } catch {
+            throw UploadFailure.local("object key: \(error.description)")
+        }
         let job = try await journal.createJob(NewJob(
             sourcePath: request.sourcePath, source: source.identity, bucket: request.location.bucket,
-            key: request.location.key, endpoint: request.endpoint, partSize: plan.partSize))
+            keyTemplate: template, endpoint: request.endpoint, partSize: plan.partSize))
         return (job, false)
+    }
+
+    /// The journaled job a run of `request` continues, judged as `prepareJob` judges it but
+    /// without changing anything or asking OSS: for checks made before the run (the image
+    /// name). Nil when the run will create a new job.
+    public static func jobToContinue(_ request: UploadRequest, journal: UploadJournal) async throws -> JobRecord? {
+        guard let job = try await journal.findJob(sourcePath: request.sourcePath, bucket: request.location.bucket,
+                                                  key: request.location.key) else { return nil }
+        switch job.state {
+        case .uploaded, .importing, .available:
+            guard let identity = try? SourceIdentity(path: request.sourcePath), job.source.change(to: identity) == nil
+            else { return nil }
+            return job
+        case .failed, .cancelled, .pending, .uploading, .verifying:
+            return job
+        }
     }
 
     func plan(fileSize: Int64, request: UploadRequest) throws(UploadFailure) -> PartPlan {

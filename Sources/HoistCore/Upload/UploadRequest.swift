@@ -2,6 +2,8 @@
 public struct UploadRequest: Sendable, Equatable {
     /// Absolute path of the source; the journal finds earlier runs by this exact text.
     public var sourcePath: String
+    /// Where it goes. The key may be a template (`NameTemplate`: `builds/{stem}-{date}.raw`),
+    /// expanded once when the job is created; a rerun finds the job by the template.
     public var location: ObjectLocation
     /// The configured part size; a resumed upload keeps the size it started with.
     public var partSize: Int64
@@ -25,4 +27,18 @@ public struct UploadRequest: Sendable, Equatable {
         self.endpoint = endpoint
         self.verifyLocal = verifyLocal
     }
+}
+
+extension UploadRequest {
+    /// The request for `job`'s own object (its expanded key).
+    func at(_ job: JobRecord) -> UploadRequest {
+        var request = self
+        request.location = job.location
+        return request
+    }
+}
+
+extension JobRecord {
+    /// The job's object.
+    public var location: ObjectLocation { ObjectLocation(bucket: bucket, key: key) }
 }

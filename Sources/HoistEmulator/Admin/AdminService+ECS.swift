@@ -14,6 +14,8 @@ import NIOHTTP1
 /// - `GET ecs/images` → `[ECSImageSummary]`, newest first, cancelled ones included
 /// - `POST ecs/images/<ImageId>/fail` with optional `{"code":"…","message":"…"}` (or `"reason"`)
 ///   → the running import ends in `CreateFailed`; 409 when it is no longer running
+/// - `POST ecs/images/<ImageId>/finish` → the running import is `Available` now; 409 when it
+///   is no longer running
 /// - `DELETE ecs/images/<ImageId>` → the image is forgotten, its name free again
 /// - `GET ecs/counters` → `ECSCounterSnapshot`; `POST ecs/counters/reset` or `DELETE` zeroes it
 ///
@@ -22,6 +24,13 @@ extension AdminService {
     func ecsRoute(_ method: HTTPMethod, _ route: [String], payload: [UInt8]) throws -> EmulatorResponse {
         if route.count == 3, route[0] == "images", route[2] == "fail", method == .POST {
             return try failImage(route[1], payload: payload)
+        }
+        if route.count == 3, route[0] == "images", route[2] == "finish", method == .POST {
+            switch ecs.finishImage(route[1]) {
+            case .done: return Self.json(["finished": route[1]])
+            case .notFound: return Self.error(404, "no such image \(route[1])")
+            case .notInProgress: return Self.error(409, "image \(route[1]) is no longer importing")
+            }
         }
         if route.count == 2, route[0] == "images", method == .DELETE {
             guard ecs.deleteImage(route[1]) else { return Self.error(404, "no such image \(route[1])") }

@@ -16,6 +16,15 @@ public struct ECSImageSummary: Codable, Sendable, Equatable {
     public var failure: ECSImportFailure?
     /// Cancelled images are kept here but no longer listed by DescribeImages.
     public var cancelled: Bool
+    /// `oss://bucket/key` of the system disk.
+    public var source: String?
+    /// The CRC-64 (decimal) of the object's bytes when ImportImage accepted it: the version the
+    /// image was made from.
+    public var sourceCRC64: String?
+    /// Writes to the object while this import still read it; anything but 0 is a mixed image.
+    public var sourceWritesDuringImport: Int
+    /// The image's tags, as ImportImage gave them.
+    public var tags: [String: String]
 }
 
 /// The in-process handle on the emulated ECS (`EmulatorServer.ecs`), and what the admin endpoint
@@ -59,12 +68,26 @@ public final class ECSControl: Sendable {
                                    imageName: record.request.imageName, status: state.imageStatus.rawValue,
                                    taskStatus: state.taskStatus.rawValue, progress: state.percent,
                                    clientToken: record.request.clientToken, failure: state.failure,
-                                   cancelled: !record.isListed)
+                                   cancelled: !record.isListed,
+                                   source: record.request.diskDeviceMappings.first.map { "oss://\($0.ossBucket)/\($0.ossObject)" },
+                                   sourceCRC64: record.sourceCRC64.map(String.init),
+                                   sourceWritesDuringImport: record.sourceWritesDuringImport,
+                                   tags: Dictionary(record.request.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
         }
     }
 
     public enum ChangeOutcome: String, Sendable, Equatable {
         case done, notFound, notInProgress
+    }
+
+    /// Ends a running import as `Available` now.
+    @discardableResult
+    public func finishImage(_ imageId: String) -> ChangeOutcome {
+        switch registry.finish(imageId: imageId, now: clock()) {
+        case .done: return .done
+        case .notFound: return .notFound
+        case .notInProgress: return .notInProgress
+        }
     }
 
     /// Ends a running import in `CreateFailed` now; its task becomes `Failed` with this reason.

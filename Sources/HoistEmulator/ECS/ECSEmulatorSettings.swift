@@ -113,6 +113,22 @@ public struct ECSCounterSnapshot: Codable, Sendable, Equatable {
     public var importsFailed = 0
     /// Import tasks ended by CancelTask.
     public var tasksCancelled = 0
+    /// Requests that wrote to an object while an import was still reading it (see
+    /// `ECSImageSummary.sourceWritesDuringImport`); Hoist must keep this at 0.
+    public var sourceWritesDuringImport = 0
 
     public init() {}
+
+    // Decoded leniently: a snapshot written before a counter existed lacks it.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        importImageCalls = try c.decodeIfPresent(Int.self, forKey: .importImageCalls) ?? 0
+        imagesCreated = try c.decodeIfPresent(Int.self, forKey: .imagesCreated) ?? 0
+        idempotentReplays = try c.decodeIfPresent(Int.self, forKey: .idempotentReplays) ?? 0
+        importsRejected = try c.decodeIfPresent(Int.self, forKey: .importsRejected) ?? 0
+        dryRuns = try c.decodeIfPresent(Int.self, forKey: .dryRuns) ?? 0
+        importsFailed = try c.decodeIfPresent(Int.self, forKey: .importsFailed) ?? 0
+        tasksCancelled = try c.decodeIfPresent(Int.self, forKey: .tasksCancelled) ?? 0
+        sourceWritesDuringImport = try c.decodeIfPresent(Int.self, forKey: .sourceWritesDuringImport) ?? 0
+    }
 }

@@ -81,7 +81,8 @@ final class ECSImageRegistry: Sendable {
 
     /// Creates the image and task, re-checking the token and the name under the lock, and hands
     /// the import a scheduled failure if `failNextImports` asks for one.
-    func create(_ request: ImportImageRequest, virtualSizes: [Int: UInt64], formats: [Int: String], now: Date) -> Creation {
+    func create(_ request: ImportImageRequest, virtualSizes: [Int: UInt64], formats: [Int: String], sourceCRC64: UInt64?,
+                now: Date) -> Creation {
         state.withLock { s in
             switch Self.match(request, in: s) {
             case .replay(let record):
@@ -98,6 +99,7 @@ final class ECSImageRegistry: Sendable {
                 regionId: request.regionId, request: request, created: now,
                 waitingSeconds: s.settings.waitingSeconds, importSeconds: s.settings.importSeconds,
                 virtualSizes: virtualSizes, detectedFormats: formats)
+            record.sourceCRC64 = sourceCRC64
             if s.settings.failNextImports > 0 {
                 s.settings.failNextImports -= 1
                 record.failAt = now.addingTimeInterval(max(0, record.waitingSeconds) + max(0, record.importSeconds) / 2)
@@ -144,6 +146,30 @@ final class ECSImageRegistry: Sendable {
             record.failure = failure
             s.records[imageId] = record
             s.counters.importsFailed += 1
+            return .done
+        }
+    }
+
+    /// A request is writing to `bucket`/`key`: every import still reading that object (its
+    /// system disk) counts it, and the ECS counters keep the total.
+    func noteWrite(bucket: String, key: String, now: Date) {
+        state.withLock { s in
+            for (id, record) in s.records where record.isListed {
+                guard let disk = record.request.diskDeviceMappings.first, disk.ossBucket == bucket, disk.ossObject == key,
+                      record.state(at: now).taskStatus == .processing else { continue }
+                s.records[id]?.sourceWritesDuringImport += 1
+                s.counters.sourceWritesDuringImport += 1
+            }
+        }
+    }
+
+    /// Ends a running import as `Available` now, as if ECS had finished reading.
+    func finish(imageId: String, now: Date) -> ChangeResult {
+        state.withLock { s in
+            guard var record = s.records[imageId], record.isListed else { return .notFound }
+            guard record.state(at: now).taskStatus == .processing else { return .notInProgress }
+            record.finishedEarly = now
+            s.records[imageId] = record
             return .done
         }
     }

@@ -49,9 +49,20 @@ struct ECSImportRecord: Sendable {
     var failure: ECSImportFailure?
     /// Set by CancelTask: the task is `Cancelled` and the image no longer listed.
     var cancelled: Date?
+    /// Set by the admin endpoint's "finish now": the import is `Available` from this instant.
+    var finishedEarly: Date?
+    /// The CRC-64 of the system disk's object when ImportImage accepted it: the bytes this image
+    /// is made of (nil in discard mode).
+    var sourceCRC64: UInt64?
+    /// Requests that wrote to the system disk's object while this import was still reading it
+    /// (UploadPart, Complete, PutObject): each one could have mixed another build into the image.
+    var sourceWritesDuringImport = 0
 
     /// The instant the import reaches 100% unless it fails or is cancelled first.
-    var completion: Date { created.addingTimeInterval(max(0, waitingSeconds) + max(0, importSeconds)) }
+    var completion: Date {
+        let scheduled = created.addingTimeInterval(max(0, waitingSeconds) + max(0, importSeconds))
+        return finishedEarly.map { min($0, scheduled) } ?? scheduled
+    }
 
     func state(at now: Date) -> ECSImportState {
         if let cancelled {

@@ -44,6 +44,7 @@ extension ECSService {
 
         var virtualSizes: [Int: UInt64] = [:]
         var formats: [Int: String] = [:]
+        var sourceCRC64: UInt64?
         for (index, disk) in request.diskDeviceMappings.enumerated() {
             let n = index + 1
             // Buckets exist only in the emulator's region.
@@ -51,6 +52,8 @@ extension ECSService {
             guard let object = try? store.object(bucket: disk.ossBucket, key: disk.ossObject) else {
                 throw ECSError.ossObjectNotFound
             }
+            // The image is made of the object as it is now: which version that was is recorded.
+            if n == 1 { sourceCRC64 = object.crc }
             formats[n] = (disk.format.flatMap { $0.isEmpty ? nil : $0 } ?? "RAW").lowercased()
             guard settings.checksImageFormat, let found = try await probe.inspect(object) else { continue }
             if let mismatch = ECSObjectProbe.mismatch(declared: disk.format, found: found,
@@ -67,7 +70,7 @@ extension ECSService {
             if registry.nameTaken(request.imageName, regionId: request.regionId) { throw ECSError.imageNameDuplicated }
             throw ECSError.dryRunOperation
         }
-        switch registry.create(request, virtualSizes: virtualSizes, formats: formats, now: now) {
+        switch registry.create(request, virtualSizes: virtualSizes, formats: formats, sourceCRC64: sourceCRC64, now: now) {
         case .created(let record), .replay(let record):
             return record
         case .mismatch:

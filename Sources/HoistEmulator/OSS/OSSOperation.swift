@@ -95,3 +95,10 @@ struct OSSAddress: Sendable, Equatable {
         return first
     }
 }
+
+extension OSSOperation {
+    /// Operations that put bytes into a key (at once, or at Complete).
+    var writesObject: Bool {
+        self == .uploadPart || self == .completeMultipartUpload || self == .putObject
+    }
+}

@@ -15,6 +15,9 @@ struct OSSService: EmulatorService {
     /// Minimum size of every listed part but the last at Complete (OSS: 102400).
     let minPartSize: Int64
     let logger: Logger
+    /// Told of every request that writes bytes to a key (UploadPart, Complete, PutObject), before
+    /// it is handled: ECS's model of an import reading its object while it runs.
+    var onWrite: @Sendable (_ bucket: String, _ key: String, _ now: Date) -> Void = { _, _, _ in }
 
     /// OSS's single-request limit (PutObject, UploadPart): 5 GiB.
     static let maxSingleUpload: Int64 = 5 << 30
@@ -52,6 +55,7 @@ struct OSSService: EmulatorService {
             default: break
             }
             guard let bucket = address.bucket, store.hasBucket(bucket) else { throw OSSErrorReply.noSuchBucket(address.bucket ?? "") }
+            if operation.writesObject, let key = address.key { onWrite(bucket, key, now) }
             switch operation {
             case .deleteBucket: return try deleteBucket(ctx)
             case .getBucketInfo: return try bucketInfo(ctx)

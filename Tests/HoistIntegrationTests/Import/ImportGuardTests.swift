@@ -37,7 +37,10 @@ extension ImportIntegration {
             }
         }
 
-        @Test func withoutANameTheJobDerivesOneAndAdoptsOnlyItsOwnImage() async throws {
+        /// With the journal gone, nothing proves which build an image came from: its tags name a
+        /// job this journal does not know. The rerun refuses (naming the image and its job)
+        /// rather than report an image it cannot vouch for, and imports nothing twice.
+        @Test func withoutANameTheJobDerivesOneAndALostJournalCannotClaimItsImage() async throws {
             try await withImportScenario(importSeconds: 0.5) { s in
                 let disk = try s.qcow2("disk.qcow2")
                 let run = try await s.run(s.uploadImportArguments(disk, key: "vm/disk.qcow2", ["--wait"]))
@@ -45,14 +48,16 @@ extension ImportIntegration {
                 let image = try #require(s.server.ecs.images().first)
                 #expect(image.imageName == "disk.qcow2" && image.status == "Available")
 
-                // The journal is lost; the same object under the same (derived) name is adopted.
+                let journaled = try #require(try await s.journaled())
+                #expect(image.tags["hoist:job"] == journaled.job.id)
+
                 for name in try FileManager.default.contentsOfDirectory(atPath: s.base.stateDirectory)
                 where name.hasPrefix("journal.sqlite") {
                     try FileManager.default.removeItem(atPath: s.base.stateDirectory + "/" + name)
                 }
                 let again = try await s.run(s.importArguments(key: "vm/disk.qcow2", ["--source-file", disk, "--wait", "--json"]))
-                #expect(again.exitCode == 0 && again.stdout.contains(image.imageId), "\(again.output)")
-                #expect(ImportScenario.events(again.stdout).contains { $0["event"] as? String == "adopted" })
+                #expect(again.exitCode == 2, "\(again.output)")
+                #expect(again.stderr.contains(image.imageId) && again.stderr.contains("hoist:job=\(journaled.job.id)"), "\(again.stderr)")
                 #expect(s.ecs.importImageCalls == 1 && s.ecs.imagesCreated == 1)
             }
         }

@@ -31,6 +31,14 @@ final class UploadScenario: @unchecked Sendable {
                            credentials: { Credentials(accessKeyId: Self.accessKey.id, accessKeySecret: Self.accessKey.secret) })
     }
 
+    /// An ECS client on the emulator, for what another tool would do there (an import without
+    /// Hoist's tags).
+    func ecsClient() -> ECSClient {
+        ECSClient(configuration: .init(regionId: "cn-hangzhou", endpoint: ECSEndpoint(url: server.baseURL)),
+                  credentials: Credentials(accessKeyId: Self.accessKey.id, accessKeySecret: Self.accessKey.secret),
+                  transport: transport)
+    }
+
     func close() async {
         transport.shutdown()
         try? await server.shutdown()

@@ -49,6 +49,7 @@ struct EmulatorCommand: AsyncParsableCommand {
           POST   /_hoist/admin/ecs/import-role/revoke   (and .../grant)
           GET    /_hoist/admin/ecs/images
           POST   /_hoist/admin/ecs/images/IMAGE_ID/fail  {"reason":"..."}
+          POST   /_hoist/admin/ecs/images/IMAGE_ID/finish  (Available now)
           DELETE /_hoist/admin/ecs/images/IMAGE_ID
           GET    /_hoist/admin/ecs/counters  imports, images created, replays
           GET    /_hoist/admin/sts           STS settings, temporary credentials issued

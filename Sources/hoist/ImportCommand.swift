@@ -13,11 +13,16 @@ struct ImportCommand: AsyncParsableCommand {
         at once and nothing is sent. Then it records a ClientToken in the journal
         before calling ImportImage and reuses it on every retry and every rerun:
         running the same command again continues the same job and never starts a
-        second import. An image that already exists with the same name (importing
-        or available) is adopted instead, but only if it was imported from this
-        same object; an image of that name made from anything else is a refusal
-        (exit 2). Without --image-name the name is the object's file name, made
-        valid. With --wait it follows the import.
+        second import. Every ImportImage carries the tags hoist:job (the job) and
+        hoist:crc64 (the object's verified CRC-64). An image that already exists
+        with the same name (importing or available) is adopted instead only if it
+        provably came from this build's bytes: its tags name this job and CRC-64,
+        or, without Hoist's tags, it was imported from this object more than
+        5 minutes after the object's current version was written. Any other holder
+        of the name is a refusal (exit 2) that names it and says why. Without
+        --image-name the name is the object's file name, made valid; a template
+        such as 'web-{date}-{time}' or 'web-{crc}' gives each build its own. With
+        --wait it follows the import.
 
         Only a verified object is imported: its CRC-64 must equal the one Hoist
         journaled when it uploaded it or, for an object Hoist did not upload, the

@@ -6,8 +6,10 @@ import HoistCore
 struct ImportParameterOptions: ParsableArguments {
     @Option(name: .customLong("image-name"), help: ArgumentHelp(
         "Name of the new image: 2–128 characters, starting with a letter; letters, digits, '.', ':', '_', '-'. "
+        + "May be a template, expanded once per job and made valid: {stem} {name} {ext} (of the file), {date} {time} "
+        + "(UTC, when the job began), {job}, {crc} (8 hex digits of the object's CRC-64), e.g. 'web-{date}-{time}'. "
         + "Default: the object's file name made valid (builds/web server.raw → web-server.raw). An existing image of this "
-        + "name is adopted only if it was imported from the same object.",
+        + "name is adopted only if it provably came from this build's bytes (its hoist:job and hoist:crc64 tags).",
         valueName: "name"))
     var imageName: String?
 

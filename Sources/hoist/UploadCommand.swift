@@ -14,7 +14,11 @@ struct UploadCommand: AsyncParsableCommand {
         missing parts. At the end the object's CRC-64 is checked against the parts'.
 
         Without a destination the key is the file name under the configured prefix and bucket; \
-        a destination ending in '/' is a prefix for the file name.
+        a destination ending in '/' is a prefix for the file name. A key (or prefix) may be a \
+        template, expanded once when the job starts and kept by every rerun: {stem} {name} {ext} \
+        {date} {time} {job}, e.g. oss://images/builds/{date}/ or oss://images/{stem}-{job}.raw. \
+        An upload never overwrites an object that an earlier import of this host is still \
+        reading: it waits, saying so, until that import ends.
 
         Credentials come from the SDKs' chain: ALIBABA_CLOUD_ACCESS_KEY_ID, \
         ALIBABA_CLOUD_ACCESS_KEY_SECRET and (for STS) ALIBABA_CLOUD_SECURITY_TOKEN, systemd \
@@ -26,7 +30,10 @@ struct UploadCommand: AsyncParsableCommand {
         virtual size, ISO, backing files) are checked before the first byte is sent, so a mistake \
         costs nothing. Running the same command again after a crash resumes whichever phase was \
         interrupted, the upload or the import, and never starts a second import. With --wait it \
-        follows the import until the image is Available.
+        follows the import until the image is Available. An image already holding the name is \
+        taken as this job's only when it provably came from these bytes (the hoist:job and \
+        hoist:crc64 tags every import carries); a rebuild under yesterday's name is refused before \
+        a byte is sent, so give each build its own: --image-name 'web-{date}-{time}' or 'web-{crc}'.
 
         Examples:
           hoist upload disk.qcow2 oss://images/builds/ --region cn-hangzhou
@@ -34,6 +41,8 @@ struct UploadCommand: AsyncParsableCommand {
               --image-name web-2024-06 --platform Ubuntu --arch x86_64 --wait
           hoist upload disk.raw --bucket images --import --manifest disk.raw.toml \\
               --wait --timeout 2h --json
+          hoist upload web.raw 'oss://images/builds/{date}/' --import \\
+              --image-name 'web-{date}-{time}' --platform Ubuntu --wait
 
         \(HoistExit.table)
 

@@ -23,6 +23,18 @@ import Testing
         #expect(AgentStatus.line(AgentStatus.Snapshot()) == "idle; waiting for images")
     }
 
+    /// A new build of a key whose earlier import still runs says so in `STATUS=` until its upload starts.
+    @Test func aJobWaitingForAnEarlierImportSaysSo() {
+        let status = AgentStatus(now: { 0 })
+        status.started("web.raw")
+        let wait = ImportEvent.waitingForEarlierImport(jobId: "j-day1", imageId: "m-1", object: ObjectLocation(bucket: "b", key: "web.raw"),
+                                                       status: "Creating", percent: 40)
+        #expect(status.record(.import(wait), job: "web.raw"))
+        #expect(status.line == "web.raw waiting for an earlier import of its object")
+        status.record(.upload(.progress(UploadProgress(totalBytes: 10, bytesDone: 1, bytesPerSecond: 0))), job: "web.raw")
+        #expect(status.line == "uploading web.raw 10%")
+    }
+
     @Test func speedsReadAtAGlance() {
         #expect(AgentStatus.rate(1_234_000_000) == "1.2 GB/s")
         #expect(AgentStatus.rate(812_000_000) == "812 MB/s")

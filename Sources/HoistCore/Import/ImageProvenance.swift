@@ -81,7 +81,8 @@ public enum ImageProvenance {
             let job = image.tags.first { $0.key == jobTag }?.value
             let crc = image.tags.first { $0.key == crcTag }?.value
             guard job == build.jobId else {
-                return .notOurs(reason: "it is tagged \(jobTag)=\(job ?? "(none)"): another job's build, not job \(build.jobId)'s")
+                let this = build.jobId.isEmpty ? "this run is a new build" : "not job \(build.jobId)'s"
+                return .notOurs(reason: "it is tagged \(jobTag)=\(job ?? "(none)"): another job's build, \(this)")
             }
             guard let ours = build.crc64 else {
                 return .notOurs(reason: "this job's object has no verified CRC-64 to compare with its \(crcTag) tag")

@@ -43,6 +43,7 @@ extension ImportIntegration {
                 let hex = String(String(repeating: "0", count: 16 - String(day2.crc, radix: 16).count) + String(day2.crc, radix: 16))
                 #expect(today.imageName == "web-" + hex.prefix(8), "\(today)")
                 #expect(today.sourceCRC64 == String(day2.crc) && today.sourceWritesDuringImport == 0)
+                #expect(today.clientToken != nil && today.clientToken != yesterday.clientToken, "a new build, a new token")
                 let result = try #require(ImportScenario.events(templated.stdout).last { $0["event"] as? String == "result" })
                 #expect(result["imageId"] as? String == today.imageId)
                 #expect((result["provenance"] as? String)?.contains("hoist:crc64=\(day2.crc)") == true, "\(result)")

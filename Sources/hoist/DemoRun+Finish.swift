@@ -36,6 +36,13 @@ extension DemoRun {
         guard image.imageId == result["imageId"] as? String, image.status == "Available" else {
             throw GeneralFailure("ECS has image \(image.imageId) (\(image.status)); result.json names \(result["imageId"] ?? "none")")
         }
+        // Which bytes the image is made of, as the emulator recorded them when ImportImage read the object.
+        guard image.sourceCRC64 == String(localCRC), image.sourceWritesDuringImport == 0 else {
+            throw GeneralFailure("image \(image.imageId) was made from bytes with CRC-64 \(image.sourceCRC64 ?? "unknown") "
+                                 + "(\(image.sourceWritesDuringImport) writes during the import), not the build's \(localCRC)")
+        }
+        say.detail("image \(image.imageId) was made from the object's bytes with CRC-64 \(localCRC) (the emulator's record "
+                   + "at ImportImage), tagged hoist:job=\(image.tags["hoist:job"] ?? "?"): this build's")
 
         if let agent = currentAgent {
             agent.signal(SIGTERM)

@@ -5,7 +5,10 @@
 #   /etc/systemd/system/hoist.service         the unit
 #   /usr/lib/sysusers.d/hoist.conf            the hoist user and hoist-drop group
 #   /usr/lib/tmpfiles.d/hoist.conf            /var/spool/hoist/incoming, done/, failed/
-#   /etc/hoist/hoist.toml.example             the commented config (hoist.toml itself is the admin's)
+#   /etc/hoist/hoist.toml.example             the commented config
+#   /etc/hoist/hoist.toml                     a copy of the example, only when there is none (it is
+#                                             the admin's from then on: never overwritten)
+#   /etc/hoist/credentials/                   the folder for the two key files LoadCredential= reads
 #   PREFIX/share/man/man1/hoist.1             the man page (docs/man/hoist.1, from the argument parser)
 #   PREFIX/share/bash-completion/completions/hoist, PREFIX/share/zsh/site-functions/_hoist,
 #   PREFIX/share/fish/vendor_completions.d/hoist.fish
@@ -15,7 +18,7 @@
 #
 # With --destdir DIR everything goes under DIR and no system command runs (packaging, tests).
 # Without it, the script creates the user and folders and reloads systemd, but does not start
-# the service: write /etc/hoist/hoist.toml and the credentials first, then
+# the service: edit /etc/hoist/hoist.toml and write the credentials first (it says how), then
 # `systemctl enable --now hoist`. --uninstall keeps /etc/hoist/hoist.toml, the journal in
 # /var/lib/hoist and the spool folders: they are the admin's data.
 set -eu
@@ -81,6 +84,15 @@ mv "$unit.tmp" "$unit"
 install -m 0644 "$here/hoist.sysusers" "$sysusers"
 install -m 0644 "$here/hoist.tmpfiles" "$tmpfiles"
 install -m 0644 "$here/hoist.toml.example" "$example"
+config="$destdir/etc/hoist/hoist.toml"
+credentials="$destdir/etc/hoist/credentials"
+if [ ! -e "$config" ]; then
+    install -m 0644 "$here/hoist.toml.example" "$config"
+    config_note="wrote $config from the example: set bucket, region and prefix in it"
+else
+    config_note="kept the existing $config"
+fi
+install -d -m 0700 "$credentials"
 install -d -m 0755 "$(dirname "$manpage")"
 install -m 0644 "$here/../docs/man/hoist.1" "$manpage"
 # Completions come from the installed binary (swift-argument-parser writes them), never from a
@@ -105,7 +117,11 @@ if live; then
     command -v systemd-sysusers >/dev/null 2>&1 && systemd-sysusers "$sysusers"
     command -v systemd-tmpfiles >/dev/null 2>&1 && systemd-tmpfiles --create "$tmpfiles"
     command -v systemctl >/dev/null 2>&1 && systemctl daemon-reload
-    echo "installed; write /etc/hoist/hoist.toml (see hoist.toml.example) and the credentials, then: systemctl enable --now hoist"
+    echo "installed; $config_note"
+    echo "credentials (skip on an ECS instance with a RAM role, and delete the unit's two LoadCredential= lines):"
+    echo "  install -m 0600 /dev/stdin $credentials/access-key-id      # paste the AccessKey ID, then Ctrl-D"
+    echo "  install -m 0600 /dev/stdin $credentials/access-key-secret  # paste the AccessKey secret, then Ctrl-D"
+    echo "then: hoist doctor --config /etc/hoist/hoist.toml && systemctl enable --now hoist"
 else
-    echo "installed under $destdir"
+    echo "installed under $destdir; $config_note"
 fi

@@ -142,6 +142,14 @@ struct AgentCommand: AsyncParsableCommand {
         _ = trap
         _ = hangup
         if case .failure(let error) = result {
+            if let stop = error as? AgentStop {
+                StandardError.write("hoist agent: stopped: \(stop)\n")
+                throw ExitCode(HoistExit.failure)
+            }
+            if let watched = error as? WatchFolderError, case .watched = watched {
+                StandardError.write("hoist agent: not started: \(watched)\n")
+                throw ExitCode(HoistExit.locked)
+            }
             StandardError.write("hoist agent: cannot watch the folders: \(error)\n")
             throw ExitCode(HoistExit.failure)
         }

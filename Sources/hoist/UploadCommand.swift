@@ -181,7 +181,7 @@ struct UploadCommand: AsyncParsableCommand {
             switch failure {
             case .held: code = HoistExit.locked
             case .cancelled: code = HoistExit.interrupted
-            case .unusable, .stateDirectory: code = HoistExit.failure
+            case .unusable, .directory, .stateDirectory: code = HoistExit.failure
             }
             reporter.fail(failure.description, category: code == HoistExit.locked ? "locked" : "other", exitCode: code)
             throw ExitCode(code)

@@ -160,7 +160,7 @@ struct UploadsCommand: AsyncParsableCommand {
                 let (runtime, client, settings) = try UploadsCommand.open(oss)
                 defer { runtime.shutdown() }
                 let scope = try UploadsCommand.scope(location, settings: settings)
-                let sweep = OrphanSweep(client: client, journal: runtime.journal, stateDirectory: runtime.stateDirectory)
+                let sweep = OrphanSweep(client: client, journal: runtime.journal, locks: runtime.settings.lockDirectory)
                 let listed = try await UploadsCommand.listing(client, bucket: scope.bucket, prefix: scope.prefix,
                                                               olderThan: nil)
                 let targets: [OSSUploadInfo]

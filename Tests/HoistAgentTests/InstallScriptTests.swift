@@ -57,8 +57,19 @@ import Testing
         #expect(unit.contains("ExecStart=/opt/hoist/bin/hoist agent"))
         #expect(!unit.contains("/usr/local/bin/hoist"))
 
-        // The admin's own config is not the script's to remove.
+        // With no config yet, the example becomes it (so `sudoedit /etc/hoist/hoist.toml` opens
+        // something to edit); the credentials folder is there, private, for LoadCredential=.
+        #expect(FileManager.default.contents(atPath: root + "/etc/hoist/hoist.toml")
+                == FileManager.default.contents(atPath: Self.systemd + "/hoist.toml.example"))
+        #expect(try mode(root + "/etc/hoist/hoist.toml") == 0o644)
+        #expect(try mode(root + "/etc/hoist/credentials") == 0o700)
+        #expect(installed.output.contains("wrote") && installed.output.contains("hoist.toml from the example"), "\(installed.output)")
+
+        // An existing config is the admin's: never overwritten, never removed.
         try "[oss]\n".write(toFile: root + "/etc/hoist/hoist.toml", atomically: false, encoding: .utf8)
+        let again = try run(["--destdir", root, "--prefix", "/opt/hoist", "--binary", binary])
+        #expect(again.status == 0 && again.output.contains("kept the existing"), "\(again.output)")
+        #expect(try String(contentsOfFile: root + "/etc/hoist/hoist.toml", encoding: .utf8) == "[oss]\n")
         let removed = try run(["--destdir", root, "--prefix", "/opt/hoist", "--uninstall"])
         #expect(removed.status == 0, "\(removed.output)")
         for (path, _, _) in expected {

@@ -21,6 +21,17 @@ import Testing
         #expect(dir.path == "/home/u/.local/state/hoist")
     }
 
+    /// The unit's `StateDirectory=hoist` as systemd passes it to the service's own user: the
+    /// journal is `/var/lib/hoist/journal.sqlite`, the same one `sudo hoist status` reads.
+    @Test func theUnitsStateDirectoryIsTheJournals() throws {
+        let unit = ["HOME": "/var/lib/hoist", "STATE_DIRECTORY": "/var/lib/hoist:/var/lib/other"]
+        #expect(try StateDirectory.resolve(environment: unit, effectiveUserID: 998).path == "/var/lib/hoist")
+        #expect(try StateDirectory.resolve(environment: [:], effectiveUserID: 0).path == "/var/lib/hoist", "root agrees")
+        #expect(try StateDirectory.resolve(override: "/srv/hoist", environment: unit, effectiveUserID: 998).path == "/srv/hoist")
+        #expect(try StateDirectory.resolve(environment: ["HOME": "/home/u", "STATE_DIRECTORY": "relative"],
+                                           effectiveUserID: 1000).path == "/home/u/.local/state/hoist")
+    }
+
     @Test func overrideWins() throws {
         let dir = try StateDirectory.resolve(override: "/srv/hoist", environment: [:], effectiveUserID: 0)
         #expect(dir.path == "/srv/hoist")

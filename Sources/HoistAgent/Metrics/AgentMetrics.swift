@@ -28,6 +28,8 @@ public final class AgentMetrics: @unchecked Sendable {
     let uploadParts: CoreMetrics.Counter
     let partsInFlight: CoreMetrics.Gauge
     let networkUp: CoreMetrics.Gauge
+    /// 1 while the journal file is the one the agent opened; 0 once it was removed or replaced.
+    let journalOK: CoreMetrics.Gauge
     let importDuration: CoreMetrics.Timer
     let lastSuccess: CoreMetrics.Gauge
     let jobs: [JobState: CoreMetrics.Gauge]
@@ -61,6 +63,7 @@ public final class AgentMetrics: @unchecked Sendable {
         uploadParts = CoreMetrics.Counter(label: "hoist_upload_parts_total", factory: factory)
         partsInFlight = CoreMetrics.Gauge(label: "hoist_upload_parts_in_flight", factory: factory)
         networkUp = CoreMetrics.Gauge(label: "hoist_network_up", factory: factory)
+        journalOK = CoreMetrics.Gauge(label: "hoist_journal_ok", factory: factory)
         importDuration = CoreMetrics.Timer(label: "hoist_import_duration_seconds", factory: factory)
         lastSuccess = CoreMetrics.Gauge(label: "hoist_last_success_timestamp_seconds", factory: factory)
         var jobs: [JobState: CoreMetrics.Gauge] = [:]
@@ -73,6 +76,7 @@ public final class AgentMetrics: @unchecked Sendable {
         partsInFlight.record(0)
         lastSuccess.record(0)
         networkUp.record(1)
+        journalOK.record(1)
         uploadBytes.increment(by: 0)
         resentBytes.increment(by: 0)
         uploadParts.increment(by: 0)
@@ -163,6 +167,9 @@ public final class AgentMetrics: @unchecked Sendable {
     }
 
     /// Sets `hoist_jobs{state}` from the journal's counts; a state not in `counts` is 0.
+    /// The journal file is gone or another file: `hoist_journal_ok` drops to 0.
+    public func journalLost() { journalOK.record(0) }
+
     public func setJobCounts(_ counts: [JobState: Int]) {
         for (state, gauge) in jobs { gauge.record(counts[state] ?? 0) }
     }

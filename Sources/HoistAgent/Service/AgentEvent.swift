@@ -21,6 +21,9 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
     case reloaded(AgentSettingsChange)
     /// SIGHUP found a config that cannot be used: nothing changed.
     case reloadFailed(String)
+    /// The journal file was removed or replaced under the running agent (`UploadJournal.fileChange`):
+    /// it takes no more files and stops, so that a restart opens a journal that is really on disk.
+    case journalLost(String)
 
     public var description: String {
         switch self {
@@ -42,6 +45,9 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
                     : "; changed but needing a restart (systemctl restart hoist): "
                         + change.needRestart.joined(separator: ", "))
         case .reloadFailed(let reason): "config NOT reloaded, the previous one stays in force: \(reason)"
+        case .journalLost(let reason):
+            "JOURNAL LOST: \(reason); no new files are taken and the agent stops (exit 1), so that its restart opens a new "
+                + "journal and finds the running uploads' parts again in OSS instead of sending them twice"
         }
     }
 

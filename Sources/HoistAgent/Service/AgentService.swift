@@ -7,6 +7,10 @@ import Synchronization
 /// `Disposition`, keeping `AgentMetrics` and the service manager's status current.
 ///
 /// Rules:
+/// - the journal file is checked every second: removed or replaced under the agent, it is said
+///   loudly and `run()` stops taking files, stops its jobs and throws `AgentStop.journalLost`;
+/// - a watch folder has one agent: `run()` throws `WatchFolderError` when another agent holds
+///   one of its folders (`WatchFolderLock`), before it takes anything;
 /// - at most `maxJobs` jobs run at once; the rest wait in order;
 /// - a transient failure (network, throttling, ECS busy or unreachable) and a job whose lock
 ///   another process holds are tried again after `retryDelay`, never filed as failures;
@@ -45,6 +49,10 @@ public final class AgentService: Sendable {
 
     /// The extra stop time asked of the service manager (`EXTEND_TIMEOUT_USEC=`).
     static let stopAllowance: Duration = .seconds(30)
+    /// How often the journal file's identity is checked: one `stat`.
+    static let journalCheckInterval: Duration = .seconds(1)
+    /// Why the run stopped on its own: the journal was removed or replaced.
+    private let journalLost = Mutex<String?>(nil)
 
     public init(settings: AgentSettings, runtime: HoistRuntime, metrics: AgentMetrics = AgentMetrics(),
                 notifier: SystemdNotifier = SystemdNotifier(),
@@ -69,6 +77,8 @@ public final class AgentService: Sendable {
         for folder in settings.watch {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        let folderLocks = try await WatchFolderLock.acquire(settings.watch, in: runtime.settings.lockDirectory)
+        defer { folderLocks.forEach { $0.release() } }
         let (work, submit) = AsyncStream.makeStream(of: AgentWork.self)
         let (freed, slotFreed) = AsyncStream.makeStream(of: Void.self)
         wake.withLock { $0 = slotFreed }
@@ -91,13 +101,14 @@ public final class AgentService: Sendable {
             }
         }
         let heartbeat = Task { [self] in await beat() }
+        let journalWatch = Task { [self] in await watchJournal { submit.finish() } }
         await withTaskGroup(of: Void.self) { group in
             var slots = freed.makeAsyncIterator()
             for await item in work {
                 while running.withLock({ $0 }) >= settings.maxJobs {
                     guard await slots.next() != nil, !Task.isCancelled else { break }
                 }
-                if Task.isCancelled { break }
+                if Task.isCancelled || journalLost.withLock({ $0 }) != nil { break }
                 status.queued(-1)
                 running.withLock { $0 += 1 }
                 group.addTask { [self] in
@@ -126,6 +137,7 @@ public final class AgentService: Sendable {
         }
         forwarding.cancel()
         heartbeat.cancel()
+        journalWatch.cancel()
         await heartbeat.value
         wake.withLock { $0 = nil }
         self.scanner.withLock { $0 = nil }
@@ -136,6 +148,23 @@ public final class AgentService: Sendable {
         }
         slotFreed.finish()
         submit.finish()
+        if let lost = journalLost.withLock({ $0 }) { throw AgentStop.journalLost(lost) }
+    }
+
+    /// Checks every `journalCheckInterval` that the journal file is still the one opened; once
+    /// it is not, says so everywhere (log, `STATUS=`, `hoist_journal_ok`) and calls `stop`.
+    private func watchJournal(stop: @Sendable () -> Void) async {
+        while !Task.isCancelled {
+            if let change = runtime.journal.fileChange() {
+                journalLost.withLock { $0 = change }
+                metrics.journalLost()
+                onEvent(.journalLost(change))
+                notifier.status("JOURNAL LOST: \(change); stopping")
+                stop()
+                return
+            }
+            do { try await Task.sleep(for: Self.journalCheckInterval) } catch { return }
+        }
     }
 
     private func enqueue(_ item: AgentWork, _ submit: AsyncStream<AgentWork>.Continuation) {
@@ -186,6 +215,17 @@ public final class AgentService: Sendable {
             let folder = Self.folder(of: job.sourcePath)
             guard folders.contains(folder), FileManager.default.fileExists(atPath: job.sourcePath) else { return nil }
             return .resume(jobId: job.id, path: job.sourcePath, watchFolder: folder)
+        }
+    }
+}
+
+/// Why `AgentService.run()` ended on its own, not by cancellation.
+public enum AgentStop: Error, Sendable, Equatable, CustomStringConvertible {
+    case journalLost(String)
+
+    public var description: String {
+        switch self {
+        case .journalLost(let reason): "\(reason); restart the agent (systemd does, Restart=on-failure)"
         }
     }
 }

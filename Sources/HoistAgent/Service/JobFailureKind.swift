@@ -20,6 +20,8 @@ enum JobFailureKind: Equatable {
             switch failure {
             case .held: return .busy(failure.description)
             case .cancelled: return .stopped
+            // A lock folder that cannot be used is the host's to fix, not the image's: wait for it.
+            case .directory: return .transient(failure.description)
             case .unusable, .stateDirectory: return .permanent(failure.description)
             }
         case let failure as UploadFailure:

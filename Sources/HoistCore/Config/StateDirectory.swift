@@ -19,9 +19,6 @@ public struct StateDirectory: Sendable, Equatable {
     /// The journal file inside the directory.
     public var journalPath: String { path + "/journal.sqlite" }
 
-    /// The job locks' directory (`JobLock`).
-    public var locksPath: String { path + "/locks" }
-
     public init(path: String) {
         self.path = path
     }
@@ -34,6 +31,12 @@ public struct StateDirectory: Sendable, Equatable {
         effectiveUserID: UInt32 = geteuid()
     ) throws(StateDirectoryError) -> StateDirectory {
         if let override, !override.isEmpty { return StateDirectory(path: override) }
+        // Under the unit, systemd sets STATE_DIRECTORY from StateDirectory=hoist (several
+        // directories are colon-separated; the first is the journal's). The service's user
+        // is not root, so without this it would fall back to $HOME/.local/state.
+        if let unit = environment["STATE_DIRECTORY"]?.split(separator: ":").first, unit.hasPrefix("/") {
+            return StateDirectory(path: String(unit))
+        }
         if effectiveUserID == 0 { return StateDirectory(path: "/var/lib/hoist") }
         // The spec says a relative XDG_STATE_HOME is invalid and must be ignored.
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {

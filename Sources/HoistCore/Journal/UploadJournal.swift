@@ -17,6 +17,9 @@ public struct UploadJournal: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// The file's device and inode when it was opened (nil for `:memory:`), to notice it being
+    /// removed or replaced under a running process (`fileChange()`).
+    let opened: (device: UInt64, inode: UInt64)?
 
     /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
     ///
@@ -61,6 +64,32 @@ public struct UploadJournal: Sendable {
         try migrator.migrate(pool)
         self.path = path
         self.pool = pool
+        self.opened = Self.fileIdentity(path)
+    }
+
+    /// Why the journal file is no longer the one this process opened, or nil while it is.
+    ///
+    /// SQLite keeps writing to an open file that was unlinked or renamed away, so a journal
+    /// deleted (or replaced by a copy) under a running agent would swallow every later commit:
+    /// history and resume state lost at the next start, without a word. A caller that runs for
+    /// months checks this and stops loudly instead.
+    public func fileChange() -> String? {
+        guard let opened else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? "the journal \(path) was removed while this process had it open"
+                : "the journal \(path) cannot be checked: \(String(cString: strerror(errno)))"
+        }
+        guard UInt64(info.st_dev) == opened.device, UInt64(info.st_ino) == opened.inode else {
+            return "the journal \(path) was replaced by another file while this process had it open"
+        }
+        return nil
+    }
+
+    static func fileIdentity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard path != ":memory:", stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 
     /// Creates the database file mode 0600 before SQLite opens it, and narrows an existing one

@@ -30,7 +30,7 @@ struct EarlierImportGate: UploadGate {
     private func waitForEnd(of attempt: ImportRecord, earlier: JobRecord, object: ObjectLocation) async throws {
         let key = JobLockKey(job: earlier)
         var lock: JobLock?
-        if key != ownLock {
+        if key.fileName != ownLock.fileName {
             do {
                 lock = try await runner.runtime.lock(key, wait: false)
             } catch .held {

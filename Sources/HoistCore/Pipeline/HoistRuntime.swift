@@ -110,6 +110,6 @@ public final class HoistRuntime: Sendable {
     /// The lock of one job, in this runtime's state directory (see `JobLock`).
     public func lock(_ key: JobLockKey, wait: Bool,
                      onWait: @Sendable (JobLockHolder?) -> Void = { _ in }) async throws(JobLockError) -> JobLock {
-        try await JobLock.acquire(key, in: stateDirectory, wait: wait, onWait: onWait)
+        try await JobLock.acquire(key, in: settings.lockDirectory, wait: wait, onWait: onWait)
     }
 }

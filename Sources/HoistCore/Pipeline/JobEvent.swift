@@ -66,7 +66,8 @@ public struct UploadJob: Sendable {
     }
 
     public var lockKey: JobLockKey {
-        JobLockKey(sourcePath: upload.sourcePath, bucket: upload.location.bucket, key: upload.location.key)
+        JobLockKey(sourcePath: upload.sourcePath, bucket: upload.location.bucket, key: upload.location.key,
+                   endpoint: upload.endpoint)
     }
 }
 

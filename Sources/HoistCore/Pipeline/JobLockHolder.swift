@@ -60,8 +60,8 @@ public struct JobLockHolder: Sendable, Equatable {
     /// The last holder recorded in the lock file of `key`, without touching the lock (probing
     /// it could make a real acquirer fail). It may name a process that has since released the
     /// lock or died; only a refused `JobLock.acquire` proves the lock is held.
-    public static func recorded(for key: JobLockKey, in directory: StateDirectory) -> JobLockHolder? {
-        let fd = open(directory.locksPath + "/" + key.fileName, O_RDONLY | O_CLOEXEC)
+    public static func recorded(for key: JobLockKey, in directory: LockDirectory) -> JobLockHolder? {
+        let fd = open(directory.path + "/" + key.fileName, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return read(fd: fd)

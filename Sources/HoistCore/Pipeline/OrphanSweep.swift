@@ -12,12 +12,12 @@ import Foundation
 public struct OrphanSweep: Sendable {
     let client: OSSClient
     let journal: UploadJournal
-    let stateDirectory: StateDirectory
+    let locks: LockDirectory
 
-    public init(client: OSSClient, journal: UploadJournal, stateDirectory: StateDirectory) {
+    public init(client: OSSClient, journal: UploadJournal, locks: LockDirectory) {
         self.client = client
         self.journal = journal
-        self.stateDirectory = stateDirectory
+        self.locks = locks
     }
 
     /// What happened to one listed upload.
@@ -65,7 +65,7 @@ public struct OrphanSweep: Sendable {
         }
         let lock: JobLock
         do {
-            lock = try await JobLock.acquire(JobLockKey(job: job), in: stateDirectory)
+            lock = try await JobLock.acquire(JobLockKey(job: job), in: locks)
         } catch let JobLockError.held(_, holder) {
             return .running(jobId: job.id, holder: holder)
         }

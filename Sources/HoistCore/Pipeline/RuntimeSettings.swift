@@ -11,8 +11,10 @@ public struct RuntimeSettings: Sendable {
     public let file: HoistConfig
     /// The config file's `[ecs]` and `[import]` tables.
     public let importConfig: ImportConfig
-    /// The journal's and the job locks' directory (not created yet).
+    /// The journal's directory (not created yet).
     public let stateDirectory: StateDirectory
+    /// The host-wide folder of job locks (`LockDirectory`; not created yet).
+    public let lockDirectory: LockDirectory
     /// The bandwidth plan the runtime's budget starts with (`HoistSettings.bandwidthPlan`).
     public let bandwidth: BandwidthPlan
     /// `--ca-file`, else `[tls] ca-file`: checked readable; nil uses libcurl's default bundle.
@@ -49,6 +51,7 @@ public struct RuntimeSettings: Sendable {
             try NetworkRoute.checkReadable(caFile)
         }
         return RuntimeSettings(options: options, file: file, importConfig: importConfig, stateDirectory: directory,
+                               lockDirectory: LockDirectory.resolve(environment: options.environment),
                                bandwidth: bandwidth, caFile: caFile)
     }
 
@@ -56,7 +59,8 @@ public struct RuntimeSettings: Sendable {
     public static let stateDirectoryVariable = "HOIST_STATE_DIRECTORY"
 
     /// THE state-directory rule, for every command and the agent: `--state-dir`, else
-    /// `HOIST_STATE_DIRECTORY`, else `[state] directory`, else this user's default
+    /// `HOIST_STATE_DIRECTORY`, else `[state] directory`, else the unit's `STATE_DIRECTORY`
+    /// (systemd's `StateDirectory=hoist`: `/var/lib/hoist`), else this user's default
     /// (`/var/lib/hoist` for root, the XDG state directory otherwise). Empty values count as
     /// not given.
     public static func stateDirectory(flag: String?, environment: [String: String], file: HoistConfig,

@@ -166,9 +166,12 @@ import Glibc
             let agent = try s.startAgent()
             let dropped = try s.drop(image, manifest: "image-name = \"busy\"\n")
             try await waitUntil("the agent's first part", timeout: 120) { !s.base.receipts.isEmpty || !agent.isRunning }
-            let shell = try await s.base.run(s.base.arguments(dropped, key: "busy.raw"))
-            #expect(shell.exitCode == 8, "\(shell.output)")
-            #expect(shell.stderr.contains("hoist process \(agent.process.processIdentifier)"), "\(shell.stderr)")
+            // The lock is host-wide: a shell with its own state directory is refused the same way.
+            for extra in [[], ["--state-dir", s.base.directory + "/shell-state"]] {
+                let shell = try await s.base.run(s.base.arguments(dropped, key: "busy.raw") + extra)
+                #expect(shell.exitCode == 8, "\(shell.output)")
+                #expect(shell.stderr.contains("hoist process \(agent.process.processIdentifier)"), "\(shell.stderr)")
+            }
             // The refused shell changed nothing: the agent's job ends as if it had been alone.
             s.server.faults.clear()
             try await waitUntil("done/busy.raw.result.json", timeout: 120) {
@@ -185,6 +188,68 @@ import Glibc
         }
     }
 
+    /// The journal deleted under a running agent is noticed at once: said loudly, no more work,
+    /// exit 1 (systemd restarts it). The restarted agent opens a new journal and finds the
+    /// upload's parts again in OSS, so they are not sent twice.
+    @Test func aJournalRemovedUnderTheAgentStopsItAndTheRestartRecoversFromOSS() async throws {
+        let faults = FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 400_000))
+        try await withAgentScenario(faults: faults) { s in
+            let image = try s.imports.raw("lost.raw", size: 32 * UInt64(s.base.partSize))
+            let agent = try s.startAgent()
+            try s.drop(image, manifest: "image-name = \"lost\"\n")
+            try await waitUntil("some parts stored", timeout: 120) { s.base.receipts.count >= 4 || !agent.isRunning }
+            for name in try FileManager.default.contentsOfDirectory(atPath: s.base.stateDirectory) where name.hasPrefix("journal.sqlite") {
+                try FileManager.default.removeItem(atPath: s.base.stateDirectory + "/" + name)
+            }
+            let stopped = await agent.wait(timeout: 60)
+            #expect(stopped.exitCode == 1, "\(stopped.output)")
+            #expect(stopped.stderr.contains("JOURNAL LOST: the journal \(s.base.stateDirectory)/journal.sqlite was removed"),
+                    "\(stopped.stderr)")
+            let stored = s.base.receipts.count
+
+            s.server.faults.clear()
+            let restarted = try s.startAgent()
+            try await waitUntil("done/lost.raw.result.json", timeout: 120) {
+                s.exists(s.done + "/lost.raw.result.json") || !restarted.isRunning
+            }
+            let run = await s.stop(restarted)
+            #expect(run.exitCode == 0, "\(run.output)")
+            let kept = run.stderr.components(separatedBy: "continuing upload ").dropFirst().first?
+                .split(separator: "(").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) } ?? 0
+            #expect(kept >= 1, "the restart found parts in OSS: \(run.stderr)")
+            // At most the parts in flight as the agent stopped (2 at once here) are sent again.
+            #expect(s.base.receipts.count - stored <= 32 - kept + 2, "none of the \(kept) parts found was sent again")
+            #expect(s.server.ecs.counters().importImageCalls == 1)
+            #expect(try await s.base.objectMatches(s.done + "/lost.raw", key: "lost.raw"))
+        }
+    }
+
+    /// A watch folder has one agent: a second one, even with its own state directory, refuses
+    /// to start and names the first; the first goes on alone.
+    @Test func aSecondAgentOnTheSameFolderRefusesToStart() async throws {
+        try await withAgentScenario { s in
+            let first = try s.startAgent()
+            try await waitUntil("the first agent ready", timeout: 60) { first.stderr.contains("ready:") || !first.isRunning }
+            let second = try s.base.start(s.arguments + ["--state-dir", s.base.directory + "/second-state"])
+            let refused = await second.wait(timeout: 60)
+            #expect(refused.exitCode == 8, "\(refused.output)")
+            #expect(refused.stderr.contains("hoist agent process \(first.process.processIdentifier)")
+                    && refused.stderr.contains("already watches") && refused.stderr.contains(s.watch), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("ready:"))
+            try s.drop(try s.imports.qcow2("alone.qcow2"), manifest: "image-name = \"alone\"\n")
+            try await waitUntil("done/alone.qcow2.result.json", timeout: 120) {
+                s.exists(s.done + "/alone.qcow2.result.json") || !first.isRunning
+            }
+            let run = await s.stop(first)
+            #expect(run.exitCode == 0, "\(run.output)")
+            #expect(s.server.ecs.counters().importImageCalls == 1)
+            // Once the first has stopped, the folder is free again.
+            let next = try s.startAgent()
+            try await waitUntil("the next agent ready", timeout: 60) { next.stderr.contains("ready:") || !next.isRunning }
+            #expect(await s.stop(next).exitCode == 0)
+        }
+    }
+
     /// The other way round: another process holds the job's lock when the agent finds the file
     /// (here the test itself, so the order is certain). The agent is refused, says it will try
     /// again, files nothing in failed/, and finishes the job once the lock is free.
@@ -192,10 +257,7 @@ import Glibc
         try await withAgentScenario { s in
             let image = try s.imports.qcow2("held.qcow2")
             let inWatch = s.watch + "/held.qcow2"
-            let state = try StateDirectory.resolve(override: s.base.stateDirectory, environment: [:],
-                                                   effectiveUserID: geteuid())
-            let lock = try await JobLock.acquire(JobLockKey(sourcePath: inWatch, bucket: s.base.bucket, key: "held.qcow2"),
-                                                 in: state)
+            let lock = try await JobLock.acquire(s.base.lockKey(inWatch, key: "held.qcow2"), in: s.base.locks)
             let agent = try s.startAgent()
             try s.drop(image, manifest: "image-name = \"held\"\n")
             try await waitUntil("the agent to be refused the lock", timeout: 120) {

@@ -20,10 +20,9 @@ extension UploadIntegration {
             scenario.server.faults.addError(ErrorFault(operation: "InitiateMultipartUpload", rate: 1, status: 503,
                                                        code: "ServiceUnavailable"))
             let child = try scenario.start(scenario.arguments(file, key: key))
-            let lockKey = JobLockKey(sourcePath: file, bucket: scenario.bucket, key: key)
-            let state = StateDirectory(path: scenario.stateDirectory)
+            let lockKey = scenario.lockKey(file, key: key)
             try await waitUntil("the first run holds the lock and tries to initiate", timeout: 60) {
-                JobLockHolder.recorded(for: lockKey, in: state)?.pid == child.process.processIdentifier
+                JobLockHolder.recorded(for: lockKey, in: scenario.locks)?.pid == child.process.processIdentifier
                     && (scenario.server.counters.snapshot().requests["InitiateMultipartUpload"] ?? 0) >= 1
             }
             return child
@@ -79,6 +78,31 @@ extension UploadIntegration {
             }
         }
 
+        /// The lock is host-wide, not per state directory: a run with its own journal, and a run
+        /// of another file to the same object, are refused while the first uploads.
+        @Test func anotherStateDirectoryOrAnotherSourceCannotUploadTheSameObjectAtOnce() async throws {
+            try await withScenario { scenario in
+                let size = Self.partCount * Int(scenario.partSize)
+                let file = try scenario.makeFile("shared.img", size: size, seed: 14)
+                let other = try scenario.makeFile("other.img", size: size, seed: 15)
+                let first = try await startHeldRun(scenario, file: file, key: "shared.img")
+                let elsewhere = scenario.directory + "/other-state"
+                for (source, extra) in [(file, ["--state-dir", elsewhere]), (other, [])] {
+                    let second = try await scenario.run(scenario.arguments(source, key: "shared.img") + extra)
+                    #expect(second.exitCode == 8, "\(second.output)")
+                    #expect(second.stderr.contains("hoist process \(first.process.processIdentifier)")
+                            && second.stderr.contains("oss://images/shared.img"), "\(second.stderr)")
+                }
+                scenario.server.faults.clear()
+                let done = await first.wait(timeout: 120)
+                #expect(done.exitCode == 0, "\(done.output)")
+                let counters = scenario.server.counters.snapshot()
+                #expect(counters.bodyBytesByOperation["UploadPart"] == Int64(size), "one copy on the wire: \(counters.bodyBytesByOperation)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: scenario.locks.path).isEmpty,
+                        "no lock file is left once the job ended")
+            }
+        }
+
         @Test func aLockHeldByAKilledProcessIsFree() async throws {
             try await withScenario { scenario in
                 let file = try scenario.makeFile("killed.img", size: Self.partCount * Int(scenario.partSize), seed: 13)
@@ -87,9 +111,9 @@ extension UploadIntegration {
                 let killed = await first.wait(timeout: 30)
                 #expect(killed.signalled && killed.exitCode == SIGKILL)
 
-                let lockKey = JobLockKey(sourcePath: file, bucket: scenario.bucket, key: "killed.img")
-                let lock = try await JobLock.acquire(lockKey, in: StateDirectory(path: scenario.stateDirectory))
-                #expect(JobLockHolder.recorded(for: lockKey, in: StateDirectory(path: scenario.stateDirectory))?.pid == getpid())
+                let lockKey = scenario.lockKey(file, key: "killed.img")
+                let lock = try await JobLock.acquire(lockKey, in: scenario.locks)
+                #expect(JobLockHolder.recorded(for: lockKey, in: scenario.locks)?.pid == getpid())
                 lock.release()
 
                 scenario.server.faults.clear()

@@ -56,9 +56,7 @@ extension UploadIntegration {
                 let (_, idle) = try await openUpload(scenario, name: "idle.img", seed: 32)
                 let (busyFile, busy) = try await openUpload(scenario, name: "busy.img", seed: 33)
                 let foreign = try await scenario.client.initiateMultipartUpload(bucket: scenario.bucket, key: "foreign.img")
-                let state = StateDirectory(path: scenario.stateDirectory)
-                let running = try await JobLock.acquire(
-                    JobLockKey(sourcePath: busyFile, bucket: scenario.bucket, key: "busy.img"), in: state)
+                let running = try await JobLock.acquire(scenario.lockKey(busyFile, key: "busy.img"), in: scenario.locks)
                 let common = ["--endpoint", scenario.server.baseURL, "--region", "cn-hangzhou",
                               "--state-dir", scenario.stateDirectory, "--config", scenario.directory + "/hoist.toml",
                               "--location", "oss://images/"]

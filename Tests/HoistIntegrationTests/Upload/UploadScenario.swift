@@ -84,7 +84,17 @@ final class UploadScenario: @unchecked Sendable {
             "NO_PROXY": "*", "no_proxy": "*",
             // Hermetic: never ask a real ECS metadata service (a CI runner may be an instance).
             "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+            // The scenario's own host-wide lock folder: shared by every hoist it starts.
+            LockDirectory.variable: locks.path,
         ]
+    }
+
+    /// The lock folder every hoist of this scenario shares, whatever its state directory.
+    var locks: LockDirectory { LockDirectory(path: directory + "/locks") }
+
+    /// The lock a run of this scenario takes for `key`.
+    func lockKey(_ file: String, key: String) -> JobLockKey {
+        JobLockKey(sourcePath: file, bucket: bucket, key: key, endpoint: server.baseURL)
     }
 
     func arguments(_ file: String, key: String, _ extra: [String] = []) -> [String] {

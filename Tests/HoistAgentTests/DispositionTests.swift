@@ -101,7 +101,7 @@ import Testing
         #expect(mkfifo(scratch.file("pipe.raw"), 0o600) == 0)
         for (name, word) in [("link.qcow2", "symbolic link"), ("folder.raw", "folder"), ("pipe.raw", "named pipe")] {
             let kind = try #require(EntryLook.of(scratch.file(name))?.kind)
-            let filed = try disposition.refused(path: scratch.file(name), kind: kind)
+            let filed = try disposition.refused(path: scratch.file(name), because: .kind(kind))
             #expect(filed.image == scratch.file("failed/\(name)"))
             let first = try read(filed.record).split(separator: "\n").first.map(String.init) ?? ""
             #expect(first.hasPrefix("Refused: \(name) is a \(word)"), "\(first)")

@@ -152,12 +152,12 @@ func append(_ text: String, to path: String) throws {
         let scanner = try DropScanner(DropScanner.Configuration(watch: [dir.path], settle: 0.05, minimumAge: 0,
                                                                 rescanInterval: 1))
         defer { scanner.stop() }
-        #expect(await next(1, from: scanner) == [.refused(path: dir.file("early.qcow2"), kind: .symbolicLink)])
+        #expect(await next(1, from: scanner) == [.refused(path: dir.file("early.qcow2"), because: .kind(.symbolicLink))])
         try fileManager.createSymbolicLink(atPath: outside.file("moved.qcow2"), withDestinationPath: outside.file("real.qcow2"))
         #expect(rename(outside.file("moved.qcow2"), dir.file("moved.qcow2")) == 0)
-        #expect(await next(1, from: scanner) == [.refused(path: dir.file("moved.qcow2"), kind: .symbolicLink)])
+        #expect(await next(1, from: scanner) == [.refused(path: dir.file("moved.qcow2"), because: .kind(.symbolicLink))])
         try fileManager.createSymbolicLink(atPath: dir.file("inplace.qcow2"), withDestinationPath: outside.file("real.qcow2"))
-        #expect(await next(1, from: scanner) == [.refused(path: dir.file("inplace.qcow2"), kind: .symbolicLink)])
+        #expect(await next(1, from: scanner) == [.refused(path: dir.file("inplace.qcow2"), because: .kind(.symbolicLink))])
         // The target was never taken.
         #expect(fileManager.fileExists(atPath: outside.file("real.qcow2")))
     }

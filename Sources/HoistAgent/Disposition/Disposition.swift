@@ -69,13 +69,13 @@ public struct Disposition: Sendable {
                  suffix: ".error", moveImage: true)
     }
 
-    /// Files an entry the agent will not take (see `EntryLook.Kind.refusal`) in failed/.
+    /// Files an entry the agent will not take (see `DropRefusal`) in failed/.
     @discardableResult
-    public func refused(path: String, kind: EntryLook.Kind) throws(DispositionError) -> Filed {
-        let name = (path as NSString).lastPathComponent
-        let reason = kind.refusal ?? "cannot be taken"
-        return try failed(imagePath: path, summary: "Refused: \(name) \(reason).",
-                          details: "The agent takes regular files only and moved this entry here untouched.")
+    public func refused(path: String, because refusal: DropRefusal) throws(DispositionError) -> Filed {
+        let name = AgentEvent.printable((path as NSString).lastPathComponent)
+        let what = if case .kind = refusal { "The agent takes regular files only" } else { "The agent takes no such names" }
+        return try failed(imagePath: path, summary: "Refused: \(name) \(refusal.reason).",
+                          details: "\(what) and moved this entry here untouched.")
     }
 
     /// The text of `NAME.error`: the summary on one line, a blank line, the details.
@@ -94,7 +94,7 @@ public struct Disposition: Sendable {
         let ownManifest = ManifestDiscovery.ownManifest(forImage: imagePath)
         let manifest = Self.exists(ownManifest) ? ownManifest : nil
         for attempt in 1...10_000 {
-            let candidate = Self.candidateName(name, attempt: attempt)
+            let candidate = Self.fitting(Self.candidateName(name, attempt: attempt), suffix: suffix, original: name)
             let target = directory + "/" + candidate
             let recordPath = target + suffix
             let manifestTarget = ManifestDiscovery.ownManifest(forImage: target)
@@ -133,6 +133,30 @@ public struct Disposition: Sendable {
         return name + "-\(attempt)"
     }
 
+    /// The longest file name a Linux filesystem takes (NAME_MAX), in bytes.
+    static let maximumNameBytes = 255
+
+    /// `candidate`, or a shortened form of it when `candidate + suffix` (or its manifest's name)
+    /// would not fit in a file name: its first bytes, `~`, 8 hex digits of a hash of the original
+    /// name (so two long names stay apart) and its extension. The record's `file` field keeps
+    /// the name as it was dropped.
+    static func fitting(_ candidate: String, suffix: String, original: String) -> String {
+        let room = maximumNameBytes - max(suffix.utf8.count, ".toml".utf8.count)
+        guard candidate.utf8.count > room else { return candidate }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a: a stable tag, not a security measure
+        for byte in original.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let tag = "~" + String(String(hash, radix: 16).prefix(8))
+        let body = candidate.dropFirst()
+        var ext = body.lastIndex(of: ".").map { String(candidate[$0...]) } ?? ""
+        if ext.utf8.count > 16 { ext = "" }
+        var head = ""
+        for character in candidate.dropLast(ext.count) {
+            guard (head + String(character)).utf8.count + tag.utf8.count + ext.utf8.count <= room else { break }
+            head.append(character)
+        }
+        return head + tag + ext
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
@@ -153,6 +177,9 @@ public struct Disposition: Sendable {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path: path, errno: errno) }
         defer { _ = unlink(temporary) }
+        // Readable by the folder's group (the build jobs that collect results), whatever the
+        // agent's umask: the unit's UMask=0077 would make it 0600.
+        _ = fchmod(descriptor, 0o644)
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
         let code = errno
@@ -234,7 +261,7 @@ public enum DispositionError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .cannotCreate(path, reason):
             "cannot create \(path): \(reason); make it writable by the agent's user"
         case let .cannotWrite(path, code):
-            "cannot write \(path): \(text(code)); make its folder writable by the agent's user"
+            "cannot write \(path): \(text(code)); " + Self.advice(code, folder: "its folder")
         case let .cannotMove(from, to, code):
             "cannot move \(from) to \(to): \(text(code))"
         case let .cannotDelete(path, code):
@@ -244,6 +271,26 @@ public enum DispositionError: Error, Sendable, Equatable, CustomStringConvertibl
                 + "inside the watch folder (the default) or on its filesystem"
         case let .noFreeName(directory, name):
             "no free name for \(name) in \(directory): clear out old results"
+        }
+    }
+
+    /// What to do about a failed write or move, by its errno.
+    static func advice(_ code: Int32, folder: String) -> String {
+        switch code {
+        case ENOSPC, EDQUOT: "the disk is full; the agent tries again once there is space"
+        case EMFILE, ENFILE: "too many open files; the agent tries again"
+        case ENAMETOOLONG: "the name is too long for the filesystem"
+        default: "make \(folder) writable by the agent's user"
+        }
+    }
+
+    /// A fault of the host (a full disk, too many open files) that passes: the agent waits it
+    /// out like a network outage instead of filing the image as failed.
+    public var isTransient: Bool {
+        switch self {
+        case let .cannotWrite(_, code), let .cannotMove(_, _, code), let .cannotDelete(_, code):
+            [ENOSPC, EDQUOT, EMFILE, ENFILE].contains(code)
+        default: false
         }
     }
 }

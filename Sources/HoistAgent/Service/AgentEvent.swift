@@ -26,16 +26,39 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
     case journalLost(String)
 
     public var description: String {
+        let line = text
+        return line
+    }
+
+    /// `name` with control characters written as escapes (`\n`, `\t`, `\u{1B}`), so a file name
+    /// can never split or forge a log line.
+    public static func printable(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value):
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private var text: String {
         switch self {
         case .watching(let folders): "watching \(folders.joined(separator: ", "))"
         case .ready: "ready: journal open, start-up scan done"
-        case .taken(let file): "\(file): taken"
-        case .resuming(let file, let jobId): "\(file): resuming unfinished job \(jobId)"
-        case .step(let file, let text): "\(file): \(text)"
-        case .done(let file, let result): "\(file): done, result in \(result)"
-        case .failed(let file, let error, let summary): "\(file): FAILED: \(summary) (see \(error))"
+        case .taken(let file): "\(Self.printable(file)): taken"
+        case .resuming(let file, let jobId): "\(Self.printable(file)): resuming unfinished job \(jobId)"
+        case .step(let file, let text): "\(Self.printable(file)): \(text)"
+        case .done(let file, let result): "\(Self.printable(file)): done, result in \(Self.printable(result))"
+        case .failed(let file, let error, let summary): "\(Self.printable(file)): FAILED: \(summary) (see \(Self.printable(error)))"
         case .retryLater(let file, let reason, let delay):
-            "\(file): \(reason); trying again in \(delay.components.seconds) s"
+            "\(Self.printable(file)): \(reason); trying again in \(delay.components.seconds) s"
         case .stopping: "stopping: no new files are taken; running jobs stop where they can resume"
         case .problem(let text): "problem: \(text)"
         case .reloaded(let change):

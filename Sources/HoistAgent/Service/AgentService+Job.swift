@@ -19,9 +19,9 @@ extension AgentService {
             let outcome: JobOutcome
             let importing: Bool
             switch item {
-            case .refused(let path, let kind, _):
-                let filed = try disposition.refused(path: path, kind: kind)
-                onEvent(.failed(file: name, error: filed.record, summary: kind.refusal ?? "refused"))
+            case .refused(let path, let refusal, _):
+                let filed = try disposition.refused(path: path, because: refusal)
+                onEvent(.failed(file: name, error: filed.record, summary: refusal.reason))
                 return false
             case .drop(let path, _):
                 guard FileManager.default.fileExists(atPath: path) else { return false }
@@ -67,7 +67,12 @@ extension AgentService {
                 onEvent(.retryLater(file: name, reason: reason, delay: retryDelay))
                 return !Task.isCancelled
             case .permanent(let summary):
-                do { return try fail(item, disposition, summary: summary, error: error) } catch {
+                do { return try fail(item, disposition, summary: AgentAdvice.upload(summary, file: name), error: error) } catch {
+                    // failed/ cannot be written now (a full disk): the image stays and is tried again.
+                    if let filing = error as? DispositionError, filing.isTransient {
+                        onEvent(.retryLater(file: name, reason: filing.description, delay: retryDelay))
+                        return !Task.isCancelled
+                    }
                     onEvent(.problem("\(name): \(error)"))
                     return false
                 }
@@ -94,7 +99,8 @@ extension AgentService {
             onEvent(.done(file: item.name, result: filed.record))
             return false
         case .failed(_, let reason):
-            return try fail(item, disposition, summary: "The import of \(item.name) failed in ECS: \(reason)",
+            return try fail(item, disposition,
+                            summary: AgentAdvice.import("The import of \(item.name) failed in ECS: \(reason)", jobId: outcome.jobId),
                             error: nil)
         case .cancelled:
             return try fail(item, disposition, summary: "The import of \(item.name) was cancelled in ECS", error: nil)

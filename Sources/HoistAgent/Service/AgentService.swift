@@ -95,8 +95,8 @@ public final class AgentService: Sendable {
                 switch drop {
                 case .ready(let path, _):
                     enqueue(.drop(path: path, watchFolder: Self.folder(of: path)), submit)
-                case .refused(let path, let kind):
-                    enqueue(.refused(path: path, kind: kind, watchFolder: Self.folder(of: path)), submit)
+                case .refused(let path, let refusal):
+                    enqueue(.refused(path: path, because: refusal, watchFolder: Self.folder(of: path)), submit)
                 }
             }
         }

@@ -7,7 +7,7 @@ import HoistCore
 /// folders file the result.
 enum AgentWork: Sendable {
     case drop(path: String, watchFolder: String)
-    case refused(path: String, kind: EntryLook.Kind, watchFolder: String)
+    case refused(path: String, because: DropRefusal, watchFolder: String)
     case resume(jobId: String, path: String, watchFolder: String)
 
     var path: String {

@@ -25,11 +25,17 @@ enum JobFailureKind: Equatable {
             case .unusable, .stateDirectory: return .permanent(failure.description)
             }
         case let failure as UploadFailure:
+            if failure.isHostFault { return .transient(failure.description) }
             switch failure.category {
             case .interrupted: return .stopped
             case .network: return .transient(failure.description)
             default: return .permanent(failure.description)
             }
+        // A full disk (the journal's, or done/'s and failed/'s) passes: wait, as for the network.
+        case let failure as JournalStorageError where failure.kind == .full:
+            return .transient(failure.description)
+        case let failure as DispositionError where failure.isTransient:
+            return .transient(failure.description)
         case let failure as ImportError:
             switch failure {
             case .unreachable: return .transient(failure.description)

@@ -16,7 +16,7 @@ public final class DropScanner: Sendable {
         /// A complete image: take it. `identity` is what the journal keys the job by.
         case ready(path: String, identity: SourceIdentity)
         /// An entry with an image's name that is not a regular file: file it in failed/.
-        case refused(path: String, kind: EntryLook.Kind)
+        case refused(path: String, because: DropRefusal)
     }
 
     public struct Configuration: Sendable {

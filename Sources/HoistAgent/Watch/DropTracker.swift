@@ -93,10 +93,10 @@ public struct DropTracker: Sendable {
                 candidates[path] = nil
                 continue
             }
-            if look.kind != .regular {
+            if let refusal = DropRefusal.of(name: String(path.split(separator: "/").last ?? ""), kind: look.kind) {
                 candidates[path] = nil
                 yielded.insert(look.identity)
-                drops.append(.refused(path: path, kind: look.kind))
+                drops.append(.refused(path: path, because: refusal))
                 continue
             }
             switch candidate.check.observe(look.settleLook, now: now, wallNow: wallNow) {

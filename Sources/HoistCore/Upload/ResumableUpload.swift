@@ -68,8 +68,8 @@ public final class ResumableUpload: Sendable {
             let failure = failure(from: error, source: source)
             await recordStats(jobId: job.id, startedAt: startedAt, meter: meter)
             switch failure {
-            case .interrupted, .gaveUp:
-                break // resumable as it stands; the job stays where it was
+            case .interrupted, .gaveUp, .journal:
+                break // resumable as it stands (a journal that failed could not record more anyway)
             case _ where JournalError.isConflict(error):
                 break // another writer moved the job: its state is theirs, not a failure of the job
             case _ where job.state == .verifying && failure.category != .integrity:
@@ -162,6 +162,7 @@ public final class ResumableUpload: Sendable {
             break
         }
         switch error {
+        case let error as JournalStorageError: return .journal(error)
         case let error as OSSError: return .rejected(error, operation: "a request")
         case let error as TransportError: return .transport(error, operation: "a request")
         case let error as PartPlanError: return .plan(error)

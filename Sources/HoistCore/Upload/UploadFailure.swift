@@ -31,7 +31,9 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case uploadKeepsVanishing(times: Int)
     /// Stopped by Ctrl-C or SIGTERM; the journal holds every finished part.
     case interrupted
-    /// The journal could not be read or written, or another local failure.
+    /// The journal file failed: a full disk, damage, permissions (`JournalStorageError`).
+    case journal(JournalStorageError)
+    /// Another local failure.
     case local(String)
 
     /// Coarse classes for exit codes and for the agent's choice of `failed/` versus retry.
@@ -48,8 +50,15 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .uploadKeepsVanishing, .notOSS, .completeKeepsRefusingParts: .service
         case .crcHeaderMissing: .unverifiable
         case .interrupted: .interrupted
-        case .local: .other
+        case .local, .journal: .other
         }
+    }
+
+    /// A fault of the host that passes by itself or by an operator's hand, not of the image: the
+    /// journal's disk is full. The agent waits it out like a network outage; nothing is failed.
+    public var isHostFault: Bool {
+        if case .journal(let error) = self { return error.kind == .full }
+        return false
     }
 
     static func isCredentialProblem(_ code: String) -> Bool {
@@ -102,6 +111,8 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
                 + "client); check lifecycle rules on the bucket"
         case .interrupted:
             return "interrupted; finished parts are journaled, run the same command again to resume"
+        case let .journal(error):
+            return error.description
         case let .local(reason):
             return reason
         }

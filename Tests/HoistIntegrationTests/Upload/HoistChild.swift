@@ -46,15 +46,22 @@ final class HoistChild: @unchecked Sendable {
     private let stderrPath: String
     private let started = Date()
 
-    init(arguments: [String], environment: [String: String], directory: String) throws {
+    /// `umask`: the file mode mask the child starts with (as a unit's `UMask=` sets it); nil
+    /// keeps the test's.
+    init(arguments: [String], environment: [String: String], directory: String, umask mask: String? = nil) throws {
         guard let binary = HoistBinary.path else { throw HoistChildError.binaryNotFound }
         let id = UUID().uuidString.prefix(8)
         stdoutPath = directory + "/hoist-\(id).out"
         stderrPath = directory + "/hoist-\(id).err"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        if let mask {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(mask) && exec \"$0\" \"$@\"", binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
         var environment = environment
         // Tests send traffic to loopback only: a child without credentials must not try the real
         // ECS metadata address (100.100.100.200) unless a test points it at its own server.

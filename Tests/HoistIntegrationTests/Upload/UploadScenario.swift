@@ -103,11 +103,12 @@ final class UploadScenario: @unchecked Sendable {
          "--part-size", "\(partSize)", "--parallel", "4", "--progress-interval", "0.2"] + extra
     }
 
-    func start(_ arguments: [String], environment: [String: String]? = nil) throws -> HoistChild {
+    func start(_ arguments: [String], environment: [String: String]? = nil, umask: String? = nil) throws -> HoistChild {
         if !FileManager.default.fileExists(atPath: directory + "/hoist.toml") {
             _ = FileManager.default.createFile(atPath: directory + "/hoist.toml", contents: Data("# empty\n".utf8))
         }
-        return try HoistChild(arguments: arguments, environment: environment ?? self.environment, directory: directory)
+        return try HoistChild(arguments: arguments, environment: environment ?? self.environment, directory: directory,
+                              umask: umask)
     }
 
     func run(_ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60) async throws -> HoistRun {

@@ -1,0 +1,58 @@
+import Foundation
+import HoistCore
+import HoistEmulator
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent as the unit runs it: the state directory from `STATE_DIRECTORY` (systemd's
+/// `StateDirectory=`), `UMask=0077`, and the file names build jobs really produce.
+@Suite(.serialized) struct AgentInstalledTests {
+    @Test func asTheUnitRunsItResultsAreReadableAndEveryNameEndsFiled() async throws {
+        try await withAgentScenario { s in
+            let unitState = s.base.directory + "/var-lib-hoist"
+            var arguments = s.arguments
+            if let at = arguments.firstIndex(of: "--state-dir") { arguments.removeSubrange(at...(at + 1)) }
+            let agent = try s.base.start(arguments, environment: s.base.environment.merging(["STATE_DIRECTORY": unitState]) { $1 },
+                                         umask: "0077")
+            try await waitUntil("the agent ready", timeout: 60) { agent.stderr.contains("ready:") || !agent.isRunning }
+
+            let long = String(repeating: "l", count: 244) + ".qcow2" // 250 bytes: NAME.result.json would not fit
+            try s.drop(try s.imports.qcow2(long), manifest: nil)
+            let newline = "evil\nhoist agent: forged.qcow2"
+            let forged = s.watch + "/" + newline
+            guard rename(try s.imports.qcow2("forged.qcow2"), forged) == 0 else { throw POSIXError(.EIO) }
+            try await waitUntil("both filed", timeout: 120) {
+                let done = (try? FileManager.default.contentsOfDirectory(atPath: s.done)) ?? []
+                let failed = (try? FileManager.default.contentsOfDirectory(atPath: s.failed)) ?? []
+                return (done.contains { $0.hasSuffix(".result.json") } && failed.contains { $0.hasSuffix(".error") })
+                    || !agent.isRunning
+            }
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0, "\(run.output)")
+
+            // The journal is the unit's, not $HOME/.local/state.
+            #expect(FileManager.default.fileExists(atPath: unitState + "/journal.sqlite"))
+            #expect(!FileManager.default.fileExists(atPath: s.base.directory + "/.local/state/hoist/journal.sqlite"))
+
+            // The long name was uploaded, imported and filed under a name that fits, readable by the group.
+            let done = try FileManager.default.contentsOfDirectory(atPath: s.done)
+            let record = try #require(done.first { $0.hasSuffix(".result.json") })
+            #expect(record.utf8.count <= 255 && record.contains("~"), "\(record)")
+            #expect(done.contains(String(record.dropLast(".result.json".count))), "the image beside its record: \(done)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: s.done + "/" + record)
+            #expect((attributes[.posixPermissions] as? Int ?? 0) & 0o777 == 0o644, "result.json readable under UMask=0077")
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.done + "/" + record)))
+            #expect((result as? [String: Any])?["file"] as? String == long)
+            #expect(!s.exists(s.watch + "/" + long), "nothing left in the watch folder to be taken again")
+
+            // The newline is refused with a clear .error, and it forged no log line.
+            #expect(s.exists(s.failed + "/" + newline + ".error"))
+            let error = try String(contentsOfFile: s.failed + "/" + newline + ".error", encoding: .utf8)
+            #expect(error.hasPrefix("Refused: evil\\nhoist agent: forged.qcow2 has a control character"), "\(error)")
+            #expect(!run.stderr.split(separator: "\n").contains { $0.hasPrefix("hoist agent: forged.qcow2") }, "\(run.stderr)")
+            #expect(s.server.ecs.counters().importImageCalls == 1)
+        }
+    }
+}

@@ -29,7 +29,7 @@ struct AgentCommand: AsyncParsableCommand {
         SIGTERM or SIGINT stops gracefully: no new files are taken, running jobs stop where they \
         can resume, and the agent exits 0. The next start resumes them, sending only the parts \
         not yet safe. SIGHUP (systemctl reload hoist) reads the config again: settle, min-age, \
-        rescan-interval, max-jobs, delete-after-import, done-dir, failed-dir, import, retry-delay \
+        rescan-interval, max-jobs, delete-after-import, done-dir, failed-dir, import, retry-delay, keep-jobs \
         and the [import] table apply to jobs not yet started; watch folders, the metrics address \
         and the [oss], [upload], [state] and [ecs] tables need a restart. A config with a mistake \
         is reported (file:line) and the previous one stays in force. Command-line flags and \
@@ -65,6 +65,11 @@ struct AgentCommand: AsyncParsableCommand {
         valueName: "n"))
     var maxJobs: Int?
 
+    @Option(name: .customLong("keep-jobs"), help: ArgumentHelp(
+        "Jobs that ended longer ago leave the journal, checked hourly: 30d, 12h; 0 keeps every job "
+        + "(env HOIST_KEEP_JOBS, config [agent] keep-jobs; default 30d).", valueName: "duration"))
+    var keepJobs: DurationArgument?
+
     @Option(help: ArgumentHelp("Seconds a file must stay unchanged before it is taken (default 5).", valueName: "seconds"))
     var settle: Double?
 
@@ -95,7 +100,8 @@ struct AgentCommand: AsyncParsableCommand {
             let options = try oss.runtimeOptions(runtimeFlags, ecsEndpoint: ecs.ecsEndpoint)
             let settings: AgentSettings
             let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,
-                                    maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay)
+                                    maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay,
+                                    keepJobs: keepJobs.map { $0.duration.seconds })
             source = AgentSettingsSource(flags: flags, environment: options.environment, configPath: options.configPath)
             do {
                 settings = try source.load()

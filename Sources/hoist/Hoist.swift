@@ -23,7 +23,7 @@ struct Hoist: AsyncParsableCommand {
         subcommands: [
             UploadCommand.self, ImportCommand.self, StatusCommand.self, UploadsCommand.self,
             CancelCommand.self, RetryCommand.self, BenchCommand.self, AgentCommand.self, EmulatorCommand.self, DemoCommand.self,
-            DoctorCommand.self,
+            DoctorCommand.self, JobsCommand.self,
         ]
     )
 }

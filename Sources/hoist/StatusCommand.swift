@@ -8,10 +8,22 @@ import HoistCore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the agent's live state and every job in the journal: state, bytes, speed of the last run.")
+        abstract: "Show the agent's live state and the journal's jobs: state, bytes, speed of the last run.",
+        discussion: """
+        Lists the jobs still running or waiting, and those that ended in the last \(Self.recentDays) days \
+        (--all lists every job). A job left uploading by a process that is gone (killed, the host \
+        rebooted) shows as interrupted: run the same command to resume it. For the agent's jobs it \
+        shows where the image was filed (done/…, failed/…).
+        """)
 
     @Flag(help: "Print one JSON document.")
     var json = false
+
+    @Flag(help: "List every job in the journal, however old.")
+    var all = false
+
+    /// Ended jobs older than this are left out without --all.
+    static let recentDays = 7
 
     @Option(name: .long, help: ArgumentHelp("Config file.", valueName: "path"))
     var config: String?
@@ -31,17 +43,28 @@ struct StatusCommand: AsyncParsableCommand {
         let agent = AgentPresence.look(in: runtime.stateDirectory)
         var rows: [[String: Any]] = []
         var lines: [String] = []
-        for job in try await journal.jobs() {
+        let ended: Set<JobState> = [.available, .failed, .cancelled]
+        let cutoff = Date().addingTimeInterval(-Double(Self.recentDays) * 86_400)
+        let every = try await journal.jobs()
+        let shown = all ? every : every.filter { !ended.contains($0.state) || $0.updatedAt >= cutoff }
+        for job in shown {
             var done = job.state == .uploaded || job.state == .importing || job.state == .available ? job.bytesTotal : 0
-            if done == 0, let open = try await journal.openUpload(jobId: job.id) {
-                done = try await journal.completedParts(uploadId: open.uploadId).reduce(0) { $0 + $1.size }
+            // Parts already safe, of the open upload or (for a job that stopped) of its last one.
+            var last = try await journal.openUpload(jobId: job.id)
+            if last == nil { last = try await journal.uploads(jobId: job.id).last }
+            if done == 0, let last {
+                done = try await journal.completedParts(uploadId: last.uploadId).reduce(0) { $0 + $1.size }
             }
+            let lockFile = runtime.settings.lockDirectory.path + "/" + JobLockKey(job: job).fileName
+            let runner = HostLock.holderPid(of: lockFile)
+            let interrupted = runner == nil && [.pending, .uploading, .verifying].contains(job.state)
+            let state = interrupted ? "interrupted" : job.state.rawValue
             let seconds = Double(job.lastRun.durationMilliseconds ?? 0) / 1000
             let speed = seconds > 0 ? Double(job.lastRun.bytesSent) / seconds : 0
             let image = try await journal.latestImport(jobId: job.id)
             let waitingFor = try await Self.earlierImport(readingObjectOf: job, journal: journal)
             rows.append([
-                "job": job.id, "state": job.state.rawValue, "source": job.sourcePath,
+                "job": job.id, "state": state, "source": job.sourcePath,
                 "bucket": job.bucket, "key": job.key, "key_template": job.keyTemplate as Any,
                 "bytes_total": job.bytesTotal, "bytes_done": done,
                 "last_run_bytes_sent": job.lastRun.bytesSent, "last_run_bytes_resent": job.lastRun.bytesResent,
@@ -50,9 +73,11 @@ struct StatusCommand: AsyncParsableCommand {
                 "image_id": image?.imageId as Any, "image_name": image?.imageName as Any,
                 "import_state": image?.state as Any, "provenance": image?.provenance as Any,
                 "waiting_for_import_of": waitingFor?.jobId as Any,
+                "journal_state": job.state.rawValue, "running_pid": runner.map(Int.init) as Any,
+                "filed": job.filedPath as Any,
                 "updated": ISO8601DateFormatter().string(from: job.updatedAt),
             ])
-            var line = "\(job.id)  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  "
+            var line = "\(job.id)  \(state.padding(toLength: 11, withPad: " ", startingAt: 0))  "
                 + "\(ByteCount.approximate(done))/\(ByteCount.approximate(job.bytesTotal))  "
                 + "\(speed > 0 ? ProgressBar.rate(speed) : "-")  oss://\(job.bucket)/\(job.key)  \(job.sourcePath)"
             if let image, !image.imageName.isEmpty {
@@ -64,6 +89,11 @@ struct StatusCommand: AsyncParsableCommand {
                     + "(\(waitingFor.state)) still reads this object; the upload starts when it ends"
             }
             if let error = job.error, job.state == .failed { line += "\n    \(error.split(separator: "\n").first ?? "")" }
+            if interrupted {
+                line += "\n    interrupted: no process runs it (killed, or the host restarted); run the same command, "
+                    + "or restart the agent, to resume it"
+            }
+            if let filed = job.filedPath { line += "\n    filed: \(filed)" }
             lines.append(line)
         }
         if json {
@@ -72,6 +102,9 @@ struct StatusCommand: AsyncParsableCommand {
         }
         StandardOutput.write(agent.summary + "\n")
         StandardOutput.write(lines.isEmpty ? "no jobs in the journal\n" : lines.joined(separator: "\n") + "\n")
+        if shown.count < every.count {
+            StandardOutput.write("(\(every.count - shown.count) jobs that ended more than \(Self.recentDays) days ago not shown: --all)\n")
+        }
     }
 
     /// For a job not yet past its upload: an earlier job's import of the same object that has

@@ -104,6 +104,17 @@ import Testing
         }
     }
 
+    /// `hoist status` asks the kernel who holds a lock, without taking it.
+    @Test func theHolderIsReadFromProcLocksWithoutTakingTheLock() async throws {
+        let scratch = try ScratchDirectory()
+        let state = LockDirectory(path: scratch.file("locks"))
+        let lock = try await JobLock.acquire(key, in: state)
+        #expect(HostLock.holderPid(of: lock.path) == getpid())
+        #expect(await Self.refusal(key, in: state) != nil, "still held after looking")
+        lock.release()
+        #expect(HostLock.holderPid(of: lock.path) == nil)
+    }
+
     /// Two keys for one object: the source does not matter, the service does.
     @Test func theLockIsTheObjectsWhateverTheSource() {
         let other = JobLockKey(sourcePath: "/elsewhere/disk.qcow2", bucket: key.bucket, key: key.key)

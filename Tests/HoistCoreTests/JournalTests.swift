@@ -12,7 +12,7 @@ import Testing
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
         #expect(tables == ["imports", "jobs", "parts", "uploads"])
-        #expect(migrations == ["v1", "v2", "v3"])
+        #expect(migrations == ["v1", "v2", "v3", "v4"])
         // Opening again runs no migration twice.
         _ = try dir.journal()
     }

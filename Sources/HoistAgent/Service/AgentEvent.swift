@@ -24,6 +24,8 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
     /// The journal file was removed or replaced under the running agent (`UploadJournal.fileChange`):
     /// it takes no more files and stops, so that a restart opens a journal that is really on disk.
     case journalLost(String)
+    /// Retention removed this many ended jobs from the journal (`keep-jobs`).
+    case pruned(count: Int, keptSeconds: Double)
 
     public var description: String {
         let line = text
@@ -68,6 +70,8 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
                     : "; changed but needing a restart (systemctl restart hoist): "
                         + change.needRestart.joined(separator: ", "))
         case .reloadFailed(let reason): "config NOT reloaded, the previous one stays in force: \(reason)"
+        case let .pruned(count, kept):
+            "journal: removed \(count) job\(count == 1 ? "" : "s") that ended more than \(Int(kept / 86_400)) days ago (keep-jobs)"
         case .journalLost(let reason):
             "JOURNAL LOST: \(reason); no new files are taken and the agent stops (exit 1), so that its restart opens a new "
                 + "journal and finds the running uploads' parts again in OSS instead of sending them twice"

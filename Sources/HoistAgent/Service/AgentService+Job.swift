@@ -30,7 +30,7 @@ extension AgentService {
                 do {
                     job = try DropJobPlan.job(forImage: path, runtime: runtime, settings: settings, options: runOptions)
                 } catch {
-                    return try fail(item, disposition, summary: String(describing: error), error: error)
+                    return try await fail(item, disposition, summary: String(describing: error), error: error)
                 }
                 importing = job.importImage != nil
                 if !importing { onEvent(.step(file: name, "upload only (import = false)")) }
@@ -47,7 +47,7 @@ extension AgentService {
                             forImage: path, location: ObjectLocation(bucket: job.bucket, key: job.key), runtime: runtime,
                             settings: settings)
                     } catch {
-                        return try fail(item, disposition, summary: String(describing: error), error: error)
+                        return try await fail(item, disposition, summary: String(describing: error), error: error)
                     }
                 }
                 importing = followed || request != nil
@@ -67,7 +67,7 @@ extension AgentService {
                 onEvent(.retryLater(file: name, reason: reason, delay: retryDelay))
                 return !Task.isCancelled
             case .permanent(let summary):
-                do { return try fail(item, disposition, summary: AgentAdvice.upload(summary, file: name), error: error) } catch {
+                do { return try await fail(item, disposition, summary: AgentAdvice.upload(summary, file: name), error: error) } catch {
                     // failed/ cannot be written now (a full disk): the image stays and is tried again.
                     if let filing = error as? DispositionError, filing.isTransient {
                         onEvent(.retryLater(file: name, reason: filing.description, delay: retryDelay))
@@ -87,6 +87,7 @@ extension AgentService {
         if !importing {
             let result = try await result(item, outcome, record: nil)
             let filed = try disposition.succeeded(imagePath: item.path, result: result)
+            await noteFiled(filed, jobId: outcome.jobId, item: item)
             metrics.jobSucceeded()
             onEvent(.done(file: item.name, result: filed.record))
             return false
@@ -95,27 +96,39 @@ extension AgentService {
         case .available(let record):
             let result = try await result(item, outcome, record: record)
             let filed = try disposition.succeeded(imagePath: item.path, result: result)
+            await noteFiled(filed, jobId: outcome.jobId, item: item)
             metrics.jobSucceeded()
             onEvent(.done(file: item.name, result: filed.record))
             return false
         case .failed(_, let reason):
-            return try fail(item, disposition,
+            return try await fail(item, disposition,
                             summary: AgentAdvice.import("The import of \(item.name) failed in ECS: \(reason)", jobId: outcome.jobId),
                             error: nil)
         case .cancelled:
-            return try fail(item, disposition, summary: "The import of \(item.name) was cancelled in ECS", error: nil)
+            return try await fail(item, disposition, summary: "The import of \(item.name) was cancelled in ECS", error: nil)
         case .running, nil:
             // Followed imports end Available, failed or cancelled; anything else is looked at again.
             return true
         }
     }
 
-    private func fail(_ item: AgentWork, _ disposition: Disposition, summary: String, error: (any Error)?) throws -> Bool {
+    private func fail(_ item: AgentWork, _ disposition: Disposition, summary: String, error: (any Error)?) async throws -> Bool {
         let first = summary.split(whereSeparator: \.isNewline).first.map(String.init) ?? summary
         let filed = try disposition.failed(imagePath: item.path, summary: first,
                                            details: error.map { String(reflecting: $0) } ?? "")
+        await noteFiled(filed, jobId: nil, item: item)
         onEvent(.failed(file: item.name, error: filed.record, summary: first))
         return false
+    }
+
+    /// Journals where the image went, for `hoist status` (the job of this image's latest run when
+    /// `jobId` is not known). Best effort: the filing itself already happened.
+    private func noteFiled(_ filed: Disposition.Filed, jobId: String?, item: AgentWork) async {
+        let journal = runtime.journal
+        var id = jobId
+        if id == nil { id = (try? await journal.latestJob(sourcePath: item.path))?.id }
+        guard let id else { return }
+        try? await journal.recordFiled(jobId: id, path: filed.image ?? filed.record)
     }
 
     /// `record`: the import's, nil for an upload-only job.

@@ -27,6 +27,7 @@ public struct AgentSettingsChange: Sendable, Equatable {
         ("failed-dir", { $0.failedDirectory != $1.failedDirectory }),
         ("import", { $0.importImages != $1.importImages }),
         ("retry-delay", { $0.retryDelay != $1.retryDelay }),
+        ("keep-jobs", { $0.keepJobs != $1.keepJobs }),
         ("[import]", { $0.importDefaults.parameters != $1.importDefaults.parameters
             || $0.importDefaults.importEnabled != $1.importDefaults.importEnabled }),
     ]

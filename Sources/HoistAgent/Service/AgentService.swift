@@ -102,6 +102,7 @@ public final class AgentService: Sendable {
         }
         let heartbeat = Task { [self] in await beat() }
         let journalWatch = Task { [self] in await watchJournal { submit.finish() } }
+        let retention = Task { [self] in await pruneJournal() }
         await withTaskGroup(of: Void.self) { group in
             var slots = freed.makeAsyncIterator()
             for await item in work {
@@ -138,6 +139,7 @@ public final class AgentService: Sendable {
         forwarding.cancel()
         heartbeat.cancel()
         journalWatch.cancel()
+        retention.cancel()
         await heartbeat.value
         wake.withLock { $0 = nil }
         self.scanner.withLock { $0 = nil }
@@ -149,6 +151,21 @@ public final class AgentService: Sendable {
         slotFreed.finish()
         submit.finish()
         if let lost = journalLost.withLock({ $0 }) { throw AgentStop.journalLost(lost) }
+    }
+
+    /// How often ended jobs older than `keep-jobs` are pruned from the journal (and once at start).
+    static let pruneInterval: Duration = .seconds(3600)
+
+    /// Retention: the journal of a service that runs for months keeps only its recent past.
+    private func pruneJournal() async {
+        while !Task.isCancelled {
+            let keep = settings.keepJobs
+            if keep > 0, let pruned = try? await runtime.journal.pruneJobs(endedBefore: Date().addingTimeInterval(-keep)),
+               !pruned.isEmpty {
+                onEvent(.pruned(count: pruned.count, keptSeconds: keep))
+            }
+            do { try await Task.sleep(for: Self.pruneInterval) } catch { return }
+        }
     }
 
     /// Checks every `journalCheckInterval` that the journal file is still the one opened; once

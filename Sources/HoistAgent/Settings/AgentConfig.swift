@@ -15,6 +15,7 @@ import HoistCore
 /// metrics-address = "127.0.0.1:9464"       # serve /metrics here (loopback only); absent: off
 /// import = true                            # false: upload only (a manifest's `import` wins)
 /// retry-delay = "30s"                      # pause before a transient failure is tried again
+/// keep-jobs = "30d"                        # ended jobs older than this leave the journal; "0" keeps all
 /// ```
 ///
 /// Every value is optional: the same shape is the command line's layer (`AgentSettings.Overrides`).
@@ -36,11 +37,13 @@ public struct AgentConfig: Sendable, Equatable {
     public var importImages: Bool?
     /// Seconds.
     public var retryDelay: Double?
+    /// Seconds an ended job stays in the journal; 0 keeps every job.
+    public var keepJobs: Double?
 
     public init(watch: [String]? = nil, doneDirectory: String? = nil, failedDirectory: String? = nil,
                 settle: Double? = nil, minimumAge: Double? = nil, maxJobs: Int? = nil,
                 deleteAfterImport: Bool? = nil, rescanInterval: Double? = nil, metricsAddress: String? = nil,
-                importImages: Bool? = nil, retryDelay: Double? = nil) {
+                importImages: Bool? = nil, retryDelay: Double? = nil, keepJobs: Double? = nil) {
         self.watch = watch
         self.doneDirectory = doneDirectory
         self.failedDirectory = failedDirectory
@@ -52,12 +55,13 @@ public struct AgentConfig: Sendable, Equatable {
         self.metricsAddress = metricsAddress
         self.importImages = importImages
         self.retryDelay = retryDelay
+        self.keepJobs = keepJobs
     }
 
     static let table = "agent"
     static let keys: Set<String> = ["watch", "done-dir", "failed-dir", "settle", "min-age", "max-jobs",
                                     "delete-after-import", "rescan-interval", "metrics-address", "import",
-                                    "retry-delay"]
+                                    "retry-delay", "keep-jobs"]
 
     /// Reads the `[agent]` table of the config at `path` (or the default path, where a missing
     /// file is an empty config, as for `HoistConfig`).
@@ -96,6 +100,7 @@ public struct AgentConfig: Sendable, Equatable {
         minimumAge = try Self.seconds(toml, "min-age")
         rescanInterval = try Self.seconds(toml, "rescan-interval")
         retryDelay = try Self.seconds(toml, "retry-delay")
+        keepJobs = try Self.seconds(toml, "keep-jobs")
         importImages = try toml.boolean(table, "import")
         if let jobs = try toml.integer(table, "max-jobs") {
             guard AgentSettings.maxJobsRange.contains(Int(clamping: jobs)) else {

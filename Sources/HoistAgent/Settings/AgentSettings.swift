@@ -28,6 +28,9 @@ public struct AgentSettings: Sendable, Equatable {
     public var importImages: Bool
     /// Seconds before work that failed transiently (or whose lock another process held) is tried again.
     public var retryDelay: Double
+    /// Seconds an ended job (available, failed, cancelled) stays in the journal before the agent
+    /// prunes it; 0 keeps every job.
+    public var keepJobs: Double
     /// The config's `[import]` table: the lowest layer of every job's import parameters.
     public var importDefaults: ImportManifest
 
@@ -42,6 +45,7 @@ public struct AgentSettings: Sendable, Equatable {
     public static let defaultMaxJobs = 2
     public static let defaultRescanInterval = 300.0
     public static let defaultRetryDelay = 30.0
+    public static let defaultKeepJobs = 30.0 * 86_400
     public static let maxJobsRange = 1...64
 
     /// The environment variable of each setting. `HOIST_WATCH` takes a `:`-separated list, as `PATH` does.
@@ -57,6 +61,7 @@ public struct AgentSettings: Sendable, Equatable {
         public static let metricsAddress = "HOIST_METRICS_ADDRESS"
         public static let importImages = "HOIST_IMPORT"
         public static let retryDelay = "HOIST_RETRY_DELAY"
+        public static let keepJobs = "HOIST_KEEP_JOBS"
     }
 
     /// `importDefaults` is the config's `[import]` table (`ImportConfig.defaults`).
@@ -99,6 +104,7 @@ public struct AgentSettings: Sendable, Equatable {
             rescanInterval: rescan, metricsAddress: metrics,
             importImages: flags.importImages ?? env.importImages ?? file.importImages ?? true,
             retryDelay: max(0, flags.retryDelay ?? env.retryDelay ?? file.retryDelay ?? defaultRetryDelay),
+            keepJobs: max(0, flags.keepJobs ?? env.keepJobs ?? file.keepJobs ?? defaultKeepJobs),
             importDefaults: importDefaults)
     }
 
@@ -137,6 +143,7 @@ struct EnvironmentLayer {
     var metricsAddress: String?
     var importImages: Bool?
     var retryDelay: Double?
+    var keepJobs: Double?
 
     init(_ environment: [String: String]) throws(ConfigError) {
         typealias Variable = AgentSettings.Variable
@@ -174,6 +181,7 @@ struct EnvironmentLayer {
         deleteAfterImport = try boolean(Variable.deleteAfterImport)
         importImages = try boolean(Variable.importImages)
         retryDelay = try seconds(Variable.retryDelay)
+        keepJobs = try seconds(Variable.keepJobs)
         metricsAddress = value(Variable.metricsAddress)
     }
 }

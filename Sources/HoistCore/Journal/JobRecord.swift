@@ -74,6 +74,9 @@ public struct JobRecord: Sendable, Equatable, Identifiable {
     public var lastRun: RunStats
     /// The object's CRC-64 once it matched the combined part CRCs.
     public var objectCRC64: UInt64?
+    /// Where the agent filed the image when the job ended (`…/done/NAME`, `…/failed/NAME`, or
+    /// its record when the image was deleted); nil outside the agent.
+    public var filedPath: String?
     public var createdAt: Date
     public var updatedAt: Date
 }
@@ -104,6 +107,7 @@ extension JobRecord: FetchableRecord {
             bytesResent: try row.decode(forColumn: "run_bytes_resent"),
             durationMilliseconds: try row.decode(forColumn: "run_duration_ms"))
         objectCRC64 = (try row.decode(Int64?.self, forColumn: "object_crc64")).map(JournalValues.unsigned)
+        filedPath = try row.decode(forColumn: "filed_path")
         createdAt = JournalValues.date(try row.decode(forColumn: "created_ms"))
         updatedAt = JournalValues.date(try row.decode(forColumn: "updated_ms"))
     }

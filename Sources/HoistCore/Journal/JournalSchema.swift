@@ -13,6 +13,7 @@ enum JournalSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }
 
@@ -134,5 +135,10 @@ enum JournalSchema {
             ALTER TABLE imports ADD COLUMN name_template TEXT;
             ALTER TABLE imports ADD COLUMN provenance TEXT;
             """)
+    }
+
+    /// v4: where the agent filed a job's image (`done/…`, `failed/…`), for `hoist status`.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE jobs ADD COLUMN filed_path TEXT")
     }
 }

@@ -67,6 +67,14 @@ extension UploadJournal {
         }
     }
 
+    /// The most recently created job of `sourcePath`, whatever its object.
+    public func latestJob(sourcePath: String) async throws -> JobRecord? {
+        try await read { db in
+            try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE source_path = ? ORDER BY created_ms DESC, rowid DESC LIMIT 1",
+                                   arguments: [sourcePath])
+        }
+    }
+
     /// Every job other than `excluding` whose object is `bucket`/`key` (the expanded key), newest
     /// first: the builds that share one object over time.
     public func jobs(bucket: String, key: String, excluding: String? = nil) async throws -> [JobRecord] {
@@ -149,6 +157,36 @@ extension UploadJournal {
                     stats.startedAt.map(JournalValues.milliseconds), stats.finishedAt.map(JournalValues.milliseconds),
                     stats.bytesSent, stats.bytesResent, stats.durationMilliseconds, Self.now(), jobId,
                 ])
+            try Self.requireChange(db, jobId: jobId)
+        }
+    }
+
+    /// Removes jobs that ended (`available`, `failed`, `cancelled`) before `cutoff`, with their
+    /// uploads, parts and import attempts (retention: the journal of a service that runs for
+    /// months stays small). A job with an upload still open or whose abort OSS never confirmed
+    /// is kept: the journal is how its billed parts are found again. With `dryRun` nothing is
+    /// removed. Returns the jobs removed (or that would be), oldest first.
+    @discardableResult
+    public func pruneJobs(endedBefore cutoff: Date, dryRun: Bool = false) async throws -> [JobRecord] {
+        let ended = [JobState.available, .failed, .cancelled].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let kept = [UploadState.open, .aborting].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let sql = """
+            FROM jobs WHERE state IN (\(ended)) AND updated_ms < ?
+              AND NOT EXISTS (SELECT 1 FROM uploads WHERE uploads.job_id = jobs.id AND uploads.state IN (\(kept)))
+            """
+        let limit = JournalValues.milliseconds(cutoff)
+        return try await write { db in
+            let victims = try JobRecord.fetchAll(db, sql: "SELECT * " + sql + " ORDER BY created_ms, rowid", arguments: [limit])
+            if !dryRun, !victims.isEmpty { try db.execute(sql: "DELETE " + sql, arguments: [limit]) }
+            return victims
+        }
+    }
+
+    /// Records where the agent filed the job's image.
+    public func recordFiled(jobId: String, path: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE jobs SET filed_path = ?, updated_ms = ? WHERE id = ?",
+                           arguments: [path, Self.now(), jobId])
             try Self.requireChange(db, jobId: jobId)
         }
     }

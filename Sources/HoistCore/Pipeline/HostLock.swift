@@ -115,6 +115,27 @@ public final class HostLock: Sendable {
         return prefix + "-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined() + ".lock"
     }
 
+    /// The pid holding the lock file at `path` now, or nil when no process does (or there is no
+    /// such file): read from `/proc/locks`, which lists every `flock` by device and inode, so
+    /// looking never takes the lock (a probe that did could make a real acquirer fail).
+    public static func holderPid(of path: String) -> Int32? {
+        var info = stat()
+        guard lstat(path, &info) == 0, let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else {
+            return nil
+        }
+        let dev = UInt64(info.st_dev)
+        let major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~UInt64(0xFFF))
+        let minor = (dev & 0xFF) | ((dev >> 12) & ~UInt64(0xFF))
+        let file = String(format: "%02llx:%02llx:%llu", major, minor, UInt64(info.st_ino))
+        // "1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234567 0 EOF"; waiters are listed with "->".
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[5] == file else { continue }
+            return Int32(fields[4])
+        }
+        return nil
+    }
+
     /// Whether `path` still names the file open as `fd`.
     static func isCurrent(_ fd: Int32, path: String) -> Bool {
         var open = stat(), named = stat()

@@ -53,6 +53,12 @@ import Glibc
             #expect(error.hasPrefix("Refused: evil\\nhoist agent: forged.qcow2 has a control character"), "\(error)")
             #expect(!run.stderr.split(separator: "\n").contains { $0.hasPrefix("hoist agent: forged.qcow2") }, "\(run.stderr)")
             #expect(s.server.ecs.counters().importImageCalls == 1)
+
+            // `hoist status` reads the same journal and says where each image went.
+            let status = try await s.base.run(["status", "--json", "--state-dir", unitState, "--config", s.configPath])
+            let jobs = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["jobs"]
+                as? [[String: Any]], "\(status.output)")
+            #expect(jobs.contains { ($0["filed"] as? String)?.hasPrefix(s.done + "/") == true }, "\(jobs)")
         }
     }
 }

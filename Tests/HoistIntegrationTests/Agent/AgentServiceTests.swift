@@ -84,13 +84,13 @@ import Glibc
             let safe = try await s.base.journaled(dropped, key: "big.raw")
             let uploadId = try #require(safe.uploadId)
             #expect(!safe.parts.isEmpty && safe.parts.count < partCount, "\(safe.parts.sorted())")
-            // What an operator sees between the stop and the restart: the job still uploading,
-            // with exactly the journaled parts counted as done.
+            // What an operator sees between the stop and the restart: the job left uploading and
+            // no process on it (interrupted), with exactly the journaled parts counted as done.
             let status = try await s.base.run(["status", "--json", "--state-dir", s.base.stateDirectory])
             #expect(status.exitCode == 0, "\(status.output)")
             let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
             let job = try #require((document?["jobs"] as? [[String: Any]])?.first { $0["source"] as? String == dropped })
-            #expect(job["state"] as? String == "uploading", "\(job)")
+            #expect(job["state"] as? String == "interrupted" && job["journal_state"] as? String == "uploading", "\(job)")
             #expect((job["bytes_done"] as? NSNumber)?.int64Value == Int64(safe.parts.count) * s.base.partSize, "\(job)")
             #expect(safe.parts.isSubset(of: s.base.serverParts(uploadId: uploadId)), "every journaled part is on the server")
             s.server.faults.clear()

@@ -103,6 +103,32 @@ extension UploadIntegration {
             }
         }
 
+        /// A run killed with SIGKILL leaves its job `uploading` in the journal; `hoist status`
+        /// shows it as interrupted (no process holds its lock), with the bytes already safe.
+        @Test func statusShowsAKilledRunAsInterrupted() async throws {
+            try await withScenario { scenario in
+                let file = try scenario.makeFile("status.img", size: Self.partCount * Int(scenario.partSize), seed: 16)
+                scenario.server.faults.setBandwidth(BandwidthFault(bytesPerSecond: 400_000))
+                let child = try scenario.start(scenario.arguments(file, key: "status.img"))
+                try await waitUntil("some parts stored", timeout: 60) { scenario.receipts.count >= 3 || !child.isRunning }
+                let arguments = ["status", "--json", "--state-dir", scenario.stateDirectory, "--config", scenario.directory + "/hoist.toml"]
+                func job() async throws -> [String: Any] {
+                    let run = try await scenario.run(arguments)
+                    let root = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.output)")
+                    return try #require((root["jobs"] as? [[String: Any]])?.first)
+                }
+                let running = try await job()
+                #expect(running["state"] as? String == "uploading" && running["running_pid"] as? Int == Int(child.process.processIdentifier),
+                        "\(running)")
+                child.signal(SIGKILL)
+                _ = await child.wait(timeout: 30)
+                let killed = try await job()
+                #expect(killed["state"] as? String == "interrupted" && killed["journal_state"] as? String == "uploading", "\(killed)")
+                #expect((killed["bytes_done"] as? Int ?? 0) > 0, "the parts already safe are counted: \(killed)")
+                scenario.server.faults.clear()
+            }
+        }
+
         @Test func aLockHeldByAKilledProcessIsFree() async throws {
             try await withScenario { scenario in
                 let file = try scenario.makeFile("killed.img", size: Self.partCount * Int(scenario.partSize), seed: 13)

@@ -89,4 +89,27 @@ import Glibc
         #expect(results["agent.service"]?.status == .fail, "\(results)")
         #expect(results["agent.service"]?.fix?.contains("systemctl enable --now hoist") == true)
     }
+
+    /// The unit's LoadCredential= files: missing stops the unit, so doctor says how to write them.
+    @Test func theUnitsCredentialFilesAreChecked() async throws {
+        let scratch = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.file("etc"), withIntermediateDirectories: true)
+        let id = scratch.file("access-key-id"), secret = scratch.file("access-key-secret")
+        try "[Service]\nUser=hoist\nLoadCredential=access-key-id:\(id)\nLoadCredential=access-key-secret:\(secret)\n"
+            .write(toFile: scratch.file("etc/hoist.service"), atomically: true, encoding: .utf8)
+        let doctor = AgentDoctor(configPath: nil, watch: [scratch.path], environment: [LockDirectory.variable: scratch.file("locks")],
+                                 host: try host(scratch))
+        var results = byId(await doctor.run())
+        #expect(results["agent.credentials"]?.status == .fail, "\(results)")
+        #expect(results["agent.credentials"]?.fix?.contains("install -m 0600 /dev/stdin \(id)") == true, "\(results)")
+        #expect(results["agent.locks"]?.status == .warn, "not created yet")
+        for path in [id, secret] {
+            try "value\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(chmod(path, 0o600) == 0)
+        }
+        _ = try await JobLock.acquire(JobLockKey(sourcePath: "/a", bucket: "b", key: "k"), in: LockDirectory(path: scratch.file("locks")))
+        results = byId(await doctor.run())
+        #expect(results["agent.credentials"]?.status == .pass, "\(results)")
+        #expect(results["agent.locks"]?.status == .pass, "\(results)")
+    }
 }

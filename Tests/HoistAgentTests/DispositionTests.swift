@@ -55,6 +55,32 @@ import Testing
                 == ["disk.qcow2", "disk.qcow2.result.json"])
     }
 
+    /// A manifest that arrived after its image was taken did not apply: it is filed under a name
+    /// that says so, never as the image's manifest.
+    @Test func aLateManifestIsFiledAsUnused() throws {
+        let image = try drop("late.qcow2")
+        _ = try drop("late.qcow2.toml", "image-name = \"late\"\n")
+        var late = disposition
+        late.manifestWasUsed = false
+        let filed = try late.succeeded(imagePath: image, result: result("late.qcow2"))
+        #expect(filed.unusedManifest == scratch.file("done/late.qcow2.toml.unused"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.file("done")).sorted()
+                == ["late.qcow2", "late.qcow2.result.json", "late.qcow2.toml.unused"])
+    }
+
+    /// A name as long as a file name may be still gets its record beside it, shortened.
+    @Test func aNameTooLongForItsRecordIsShortenedWithAHash() throws {
+        let long = String(repeating: "n", count: 246) + ".qcow2"
+        let other = String(repeating: "n", count: 245) + "x.qcow2"
+        let first = try disposition.succeeded(imagePath: try drop(long), result: result(long))
+        let second = try disposition.succeeded(imagePath: try drop(other), result: result(other))
+        for filed in [first, second] {
+            #expect((filed.record as NSString).lastPathComponent.utf8.count <= 255)
+            #expect(filed.record == (filed.image ?? "") + ".result.json" && filed.image?.hasSuffix(".qcow2") == true)
+        }
+        #expect(first.record != second.record, "two long names stay apart")
+    }
+
     @Test func aSecondImageOfTheSameNameNeverOverwritesTheFirst() throws {
         try disposition.succeeded(imagePath: try drop("disk.qcow2", "first"), result: result("disk.qcow2"))
         let second = try disposition.succeeded(imagePath: try drop("disk.qcow2", "second"), result: result("disk.qcow2"))

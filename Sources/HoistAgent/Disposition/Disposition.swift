@@ -26,6 +26,9 @@ public struct Disposition: Sendable {
     public let doneDirectory: String
     public let failedDirectory: String
     public let deleteAfterImport: Bool
+    /// False when the job ran without the image's own manifest (it arrived after the image was
+    /// taken): one found at filing goes along as `NAME.toml.unused`, never as if it had applied.
+    public var manifestWasUsed = true
 
     public init(doneDirectory: String, failedDirectory: String, deleteAfterImport: Bool = false) {
         self.doneDirectory = doneDirectory
@@ -46,6 +49,8 @@ public struct Disposition: Sendable {
         public var image: String?
         /// `NAME.result.json` or `NAME.error`.
         public var record: String
+        /// Where a manifest that did not apply to the job went (`NAME.toml.unused`), if one did.
+        public var unusedManifest: String?
     }
 
     /// Files a successful job's image in done/ (or deletes it) with its `NAME.result.json`.
@@ -97,7 +102,7 @@ public struct Disposition: Sendable {
             let candidate = Self.fitting(Self.candidateName(name, attempt: attempt), suffix: suffix, original: name)
             let target = directory + "/" + candidate
             let recordPath = target + suffix
-            let manifestTarget = ManifestDiscovery.ownManifest(forImage: target)
+            let manifestTarget = ManifestDiscovery.ownManifest(forImage: target) + (manifestWasUsed ? "" : ".unused")
             // A set is free when none of the image, its record and its manifest names is taken.
             if moveImage, Self.exists(target) { continue }
             if manifest != nil, Self.exists(manifestTarget) { continue }
@@ -105,13 +110,13 @@ public struct Disposition: Sendable {
             guard moveImage else {
                 try Self.fileManifest(manifest, to: manifestTarget)
                 Self.syncDirectory(directory)
-                return Filed(image: nil, record: recordPath)
+                return Filed(image: nil, record: recordPath, unusedManifest: unused(manifest, manifestTarget))
             }
             switch Self.moveNoReplace(imagePath, to: target) {
             case .moved:
                 try Self.fileManifest(manifest, to: manifestTarget)
                 Self.syncDirectory(directory)
-                return Filed(image: target, record: recordPath)
+                return Filed(image: target, record: recordPath, unusedManifest: unused(manifest, manifestTarget))
             case .taken:
                 _ = unlink(recordPath)
             case .failed(let error):
@@ -120,6 +125,10 @@ public struct Disposition: Sendable {
             }
         }
         throw .noFreeName(directory: directory, name: name)
+    }
+
+    private func unused(_ manifest: String?, _ target: String) -> String? {
+        manifest != nil && !manifestWasUsed ? target : nil
     }
 
     /// `disk.qcow2`, then `disk-2.qcow2`, `disk-3.qcow2`… (the number goes before the first

@@ -77,7 +77,8 @@ public struct AgentDoctor: Sendable {
                           fix: "correct the setting named (see hoist.toml.example's [agent] table)")]
         }
         let unit = installedUnit()
-        return [watchFolders(settings, unit: unit), inotify(settings), unitResult(unit), await service(unit: unit)]
+        return [watchFolders(settings, unit: unit), inotify(settings), unitResult(unit), credentialFiles(unit),
+                lockFolder(), await service(unit: unit)]
     }
 
     /// Whether the config file has an `[agent]` table (even an empty one).
@@ -139,18 +140,63 @@ public struct AgentDoctor: Sendable {
         var path: String
         /// The unit's `User=`, when it names one.
         var user: String?
+        /// The files its `LoadCredential=ID:PATH` lines read, by id.
+        var credentials: [(id: String, path: String)] = []
     }
 
     func installedUnit() -> InstalledUnit? {
         for path in host.unitPaths {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let user = text.split(separator: "\n").lazy
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix("User=") }
-                .map { String($0.dropFirst("User=".count)) }
-            return InstalledUnit(path: path, user: user)
+            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let user = lines.first { $0.hasPrefix("User=") }.map { String($0.dropFirst("User=".count)) }
+            let credentials = lines.filter { $0.hasPrefix("LoadCredential=") }.compactMap { line -> (String, String)? in
+                let spec = line.dropFirst("LoadCredential=".count)
+                guard let colon = spec.firstIndex(of: ":") else { return nil }
+                return (String(spec[..<colon]), String(spec[spec.index(after: colon)...]))
+            }
+            return InstalledUnit(path: path, user: user, credentials: credentials)
         }
         return nil
+    }
+
+    /// The files the unit's `LoadCredential=` lines read: a missing one stops the unit from
+    /// starting, an empty one gives the agent no key, a group- or world-readable one leaks it.
+    func credentialFiles(_ unit: InstalledUnit?) -> DoctorResult {
+        guard let unit, !unit.credentials.isEmpty else {
+            return .skip("agent.credentials", "unit credentials", "the unit loads no credential files (a RAM role, or none installed)")
+        }
+        for (id, path) in unit.credentials {
+            var info = stat()
+            let write = "install -m 0600 /dev/stdin \(path)   (paste the value, then Ctrl-D)"
+            guard stat(path, &info) == 0 else {
+                return .fail("agent.credentials", "unit credentials", "\(path) (LoadCredential=\(id)) does not exist: the unit will not start",
+                             fix: "\(write); on an ECS instance with a RAM role, delete the unit's LoadCredential= lines instead")
+            }
+            guard info.st_size > 0 else {
+                return .fail("agent.credentials", "unit credentials", "\(path) (LoadCredential=\(id)) is empty", fix: write)
+            }
+            if info.st_mode & 0o077 != 0 {
+                return .warn("agent.credentials", "unit credentials", "\(path) is readable by others (mode "
+                             + String(info.st_mode & 0o777, radix: 8) + ")", fix: "chmod 0600 \(path)")
+            }
+        }
+        return .pass("agent.credentials", "unit credentials",
+                     unit.credentials.map { "\($0.path) (\($0.id))" }.joined(separator: ", ") + ": present, private")
+    }
+
+    /// The host-wide lock folder every hoist shares (`LockDirectory`).
+    func lockFolder() -> DoctorResult {
+        let folder = LockDirectory.resolve(environment: environment).path
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            return .warn("agent.locks", "lock folder", "\(folder) does not exist yet; hoist creates it, unless /run is read-only for the "
+                         + "agent (the unit's ProtectSystem=strict)", fix: "systemd-tmpfiles --create (hoist.tmpfiles makes it at boot)")
+        }
+        guard info.st_mode & 0o1777 == 0o1777 else {
+            return .warn("agent.locks", "lock folder", "\(folder) is mode " + String(info.st_mode & 0o7777, radix: 8)
+                         + ": another user's hoist cannot lock an object there", fix: "chmod 1777 \(folder)")
+        }
+        return .pass("agent.locks", "lock folder", "\(folder), shared by every hoist on the host (mode 1777)")
     }
 
     func unitResult(_ unit: InstalledUnit?) -> DoctorResult {

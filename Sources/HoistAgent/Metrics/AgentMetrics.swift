@@ -119,7 +119,7 @@ public final class AgentMetrics: @unchecked Sendable {
             // tally first would count the whole run a second time.
             break
         case .sourceChanged, .uploadExpired, .partsMissingOnServer, .partsChangedLocally, .initiated,
-             .clockCorrected, .completing, .completionRecovered, .adoptedUpload:
+             .clockCorrected, .completing, .completionRecovered, .adoptedUpload, .abortedUpload:
             break
         }
     }
@@ -167,6 +167,13 @@ public final class AgentMetrics: @unchecked Sendable {
     }
 
     /// Sets `hoist_jobs{state}` from the journal's counts; a state not in `counts` is 0.
+    /// An image removed, or replaced by a new file, while it was uploaded
+    /// (`hoist_sources_gone_total{reason="removed"|"replaced"}`).
+    public func sourceGone(replaced: Bool) {
+        CoreMetrics.Counter(label: "hoist_sources_gone_total", dimensions: [("reason", replaced ? "replaced" : "removed")],
+                            factory: factory).increment()
+    }
+
     /// The journal file is gone or another file: `hoist_journal_ok` drops to 0.
     public func journalLost() { journalOK.record(0) }
 

@@ -95,6 +95,9 @@ public enum AgentEvent: Sendable, CustomStringConvertible {
             case .sourceChanged(let reason): "source changed: \(reason)"
             case .verified(let crc): "object verified (CRC-64 \(crc))"
             case .alreadyUploaded: "object already uploaded"
+            case let .abortedUpload(id, true, _): "upload \(id) aborted (OSS confirmed)"
+            case let .abortedUpload(id, false, reason):
+                "upload \(id) NOT aborted yet (\(reason ?? "no answer")): its parts are billed until the next try or `hoist uploads abort`"
             // A part waiting for the network says nothing: the one "network down" line covers every part.
             case .retrying(let notice) where notice.waitsForNetwork: nil
             case .retrying(let notice):

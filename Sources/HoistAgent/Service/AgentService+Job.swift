@@ -8,7 +8,11 @@ extension AgentService {
     func process(_ item: AgentWork) async -> Bool {
         // The settings the job starts with are the ones it ends with, whatever a reload does meanwhile.
         let settings = self.settings
-        let disposition = Disposition(watchFolder: item.watchFolder, settings: settings)
+        var disposition = Disposition(watchFolder: item.watchFolder, settings: settings)
+        // A manifest that is not there when the job starts does not apply to it.
+        let manifest = ManifestDiscovery.ownManifest(forImage: item.path)
+        disposition.manifestWasUsed = FileManager.default.fileExists(atPath: manifest)
+
         let name = item.name
         let runner = JobRunner(runtime: runtime)
         let handler: @Sendable (JobEvent) -> Void = { [self] event in observe(event, job: name) }
@@ -60,6 +64,19 @@ extension AgentService {
             return false
         } catch {
             metrics.finishUpload(job: name)
+            if case .sourceGoneDuringUpload(_, let gone)? = error as? UploadFailure {
+                // Nothing to file: the image is gone, or the file there now is another build,
+                // which the scanner (or the deferred drop of `AgentService`) takes as a new drop.
+                metrics.sourceGone(replaced: gone != .removed)
+                switch gone {
+                case .removed:
+                    onEvent(.step(file: name, "removed during the upload: the upload was aborted, nothing is filed"))
+                case .replaced:
+                    onEvent(.step(file: name, "replaced by a new file during the upload: the old upload was aborted "
+                                  + "and the new file is taken as a new drop"))
+                }
+                return false
+            }
             switch JobFailureKind.of(error, cancelled: Task.isCancelled) {
             case .stopped:
                 return false
@@ -89,6 +106,7 @@ extension AgentService {
             let filed = try disposition.succeeded(imagePath: item.path, result: result)
             await noteFiled(filed, jobId: outcome.jobId, item: item)
             metrics.jobSucceeded()
+            noteUnusedManifest(filed, item: item)
             onEvent(.done(file: item.name, result: filed.record))
             return false
         }
@@ -98,6 +116,7 @@ extension AgentService {
             let filed = try disposition.succeeded(imagePath: item.path, result: result)
             await noteFiled(filed, jobId: outcome.jobId, item: item)
             metrics.jobSucceeded()
+            noteUnusedManifest(filed, item: item)
             onEvent(.done(file: item.name, result: filed.record))
             return false
         case .failed(_, let reason):
@@ -117,8 +136,16 @@ extension AgentService {
         let filed = try disposition.failed(imagePath: item.path, summary: first,
                                            details: error.map { String(reflecting: $0) } ?? "")
         await noteFiled(filed, jobId: nil, item: item)
+        noteUnusedManifest(filed, item: item)
         onEvent(.failed(file: item.name, error: filed.record, summary: first))
         return false
+    }
+
+    /// Says so when the image's manifest arrived after it was taken: filed beside it as
+    /// `NAME.toml.unused`, not applied.
+    private func noteUnusedManifest(_ filed: Disposition.Filed, item: AgentWork) {
+        guard let unused = filed.unusedManifest else { return }
+        onEvent(.step(file: item.name, "its manifest arrived after the image was taken and was not used; filed as \(unused)"))
     }
 
     /// Journals where the image went, for `hoist status` (the job of this image's latest run when

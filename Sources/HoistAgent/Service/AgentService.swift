@@ -46,6 +46,9 @@ public final class AgentService: Sendable {
     /// Paths queued, waiting to be tried again, or running: an image is never worked on twice
     /// at once (a resumed job's image also shows up in the start-up scan).
     private let claimed = Mutex(Set<String>())
+    /// Paths that became ready again while claimed (a new file renamed over one being uploaded):
+    /// taken as a new drop once the claim ends, since the scanner reports a file only once.
+    private let deferred = Mutex(Set<String>())
 
     /// The extra stop time asked of the service manager (`EXTEND_TIMEOUT_USEC=`).
     static let stopAllowance: Duration = .seconds(30)
@@ -120,6 +123,9 @@ public final class AgentService: Sendable {
                     publish()
                     guard again else {
                         claimed.withLock { _ = $0.remove(item.path) }
+                        if deferred.withLock({ $0.remove(item.path) }) != nil {
+                            enqueue(.drop(path: item.path, watchFolder: item.watchFolder), submit)
+                        }
                         return
                     }
                     // Not a failure: the same work goes back in the queue after a pause.
@@ -185,7 +191,10 @@ public final class AgentService: Sendable {
     }
 
     private func enqueue(_ item: AgentWork, _ submit: AsyncStream<AgentWork>.Continuation) {
-        guard claimed.withLock({ $0.insert(item.path).inserted }) else { return }
+        guard claimed.withLock({ $0.insert(item.path).inserted }) else {
+            if case .drop = item { deferred.withLock { _ = $0.insert(item.path) } }
+            return
+        }
         status.queued(1)
         submit.yield(item)
         publish()

@@ -10,6 +10,10 @@ extension JobRunner {
         guard let job = try await journal.findJob(sourcePath: key.sourcePath, bucket: key.bucket, key: key.key),
               job.state == .failed || job.state == .cancelled,
               try await journal.latestImport(jobId: job.id) != nil else { return }
+        // Another file at the path is another build, with a job of its own.
+        if let now = try? SourceIdentity(path: key.sourcePath), now.device != job.source.device || now.inode != job.source.inode {
+            return
+        }
         throw ImportError.wrongState(
             jobId: job.id, state: job.state,
             hint: "its import ended (\(job.error ?? job.state.rawValue)); `hoist retry \(job.id)` imports it again")

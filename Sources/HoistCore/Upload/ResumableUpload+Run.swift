@@ -92,6 +92,10 @@ extension ResumableUpload {
 
             // The bytes of every part came from the open descriptor; if the file changed while
             // they were read, the parts may mix old and new content, so nothing is completed.
+            if let gone = source.goneSinceOpened() {
+                await abortQuietly(uploadId: activeUpload, location: location)
+                throw UploadFailure.sourceGoneDuringUpload(path: source.path, gone)
+            }
             if let change = source.changeSinceOpened() {
                 await abortQuietly(uploadId: activeUpload, location: location)
                 throw UploadFailure.sourceChangedDuringUpload(path: source.path, reason: change)
@@ -156,7 +160,10 @@ extension ResumableUpload {
     /// Aborts an upload whose parts must not be used. It never stops the run; see `UploadAbort`
     /// for what the journal records when OSS does not confirm.
     func abortQuietly(uploadId: String, location: ObjectLocation) async {
-        await UploadAbort(client: client, journal: journal).abort(uploadId: uploadId, location: location)
+        switch await UploadAbort(client: client, journal: journal).abort(uploadId: uploadId, location: location) {
+        case .aborted, .alreadyGone: emit(.abortedUpload(uploadId: uploadId, confirmed: true, reason: nil))
+        case .pending(let reason): emit(.abortedUpload(uploadId: uploadId, confirmed: false, reason: reason))
+        }
     }
 
     func recordedPlan(fileSize: Int64, partSize: Int64) throws(UploadFailure) -> PartPlan {

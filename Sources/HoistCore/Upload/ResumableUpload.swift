@@ -107,7 +107,11 @@ public final class ResumableUpload: Sendable {
                     return (job, true)
                 }
             case .failed, .cancelled:
-                return (try await journal.updateState(jobId: job.id, from: job.state, to: .pending), false)
+                // Running the same command again is the retry, for the same file. Another file at
+                // the path (a rebuild) is another build, and gets a job of its own.
+                if job.source.device == source.identity.device, job.source.inode == source.identity.inode {
+                    return (try await journal.updateState(jobId: job.id, from: job.state, to: .pending), false)
+                }
             case .pending, .uploading, .verifying:
                 return (job, false)
             }

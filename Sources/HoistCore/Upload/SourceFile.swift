@@ -51,6 +51,17 @@ public final class SourceFile: Sendable {
 
     /// What changed since the file was opened, or `nil`: checked through the descriptor
     /// (content rewritten in place) and through the path (file replaced by a rename).
+    /// Whether the path no longer names the file this run opened: removed, or replaced by another
+    /// file (one renamed over it, as a build that publishes by rename does). Asked before
+    /// `changeSinceOpened`, whose ctime test the old file also trips when it loses its name.
+    public func goneSinceOpened() -> SourceGone? {
+        guard let atPath = try? SourceIdentity(path: path) else { return .removed }
+        if atPath.device != identity.device || atPath.inode != identity.inode {
+            return .replaced(detail: "inode \(identity.inode) is now inode \(atPath.inode)")
+        }
+        return nil
+    }
+
     public func changeSinceOpened() -> String? {
         guard let now = try? SourceIdentity(fileDescriptor: descriptor, path: path) else {
             return "the open file can no longer be examined"
@@ -87,4 +98,10 @@ public final class SourceFile: Sendable {
         }
         return crc
     }
+}
+
+/// The path of an upload's source names no file, or another one, since the run opened it.
+public enum SourceGone: Sendable, Equatable {
+    case removed
+    case replaced(detail: String)
 }

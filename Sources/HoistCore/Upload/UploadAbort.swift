@@ -25,19 +25,29 @@ public struct UploadAbort: Sendable {
 
     /// Aborts one upload. Never throws: a failure is recorded and reported, not raised, since
     /// the caller (a run starting over, an operator sweep) goes on either way.
+    ///
+    /// A failure is tried `attempts` times in all, a short pause between (an abort is one small
+    /// request; a longer outage is left to the next run rather than holding this one up).
     @discardableResult
-    public func abort(uploadId: String, location: ObjectLocation) async -> Outcome {
-        do {
-            try await client.abortMultipartUpload(bucket: location.bucket, key: location.key, uploadId: uploadId)
-            try? await journal.markUploadAborted(uploadId: uploadId)
-            return .aborted
-        } catch where RetryPolicy.classify(error) == .uploadGone {
-            try? await journal.markUploadAborted(uploadId: uploadId)
-            return .alreadyGone
-        } catch {
-            try? await journal.markUploadAborting(uploadId: uploadId)
-            return .pending(reason: RetryPolicy.describe(error))
+    public func abort(uploadId: String, location: ObjectLocation, attempts: Int = 3,
+                      pause: Duration = .milliseconds(500)) async -> Outcome {
+        var reason = ""
+        for attempt in 1...max(1, attempts) {
+            do {
+                try await client.abortMultipartUpload(bucket: location.bucket, key: location.key, uploadId: uploadId)
+                try? await journal.markUploadAborted(uploadId: uploadId)
+                return .aborted
+            } catch where RetryPolicy.classify(error) == .uploadGone {
+                try? await journal.markUploadAborted(uploadId: uploadId)
+                return .alreadyGone
+            } catch {
+                reason = RetryPolicy.describe(error)
+                guard RetryPolicy.classify(error) != .cancelled, attempt < attempts else { break }
+                try? await Task.sleep(for: pause * attempt)
+            }
         }
+        try? await journal.markUploadAborting(uploadId: uploadId)
+        return .pending(reason: reason)
     }
 
     /// Tries again every abort the journal holds as pending for `jobId` (every job when nil).

@@ -42,6 +42,10 @@ public enum UploadEvent: Sendable, Equatable {
     case verified(crc64: UInt64)
     /// The journal says this exact file is already uploaded and verified: nothing was sent.
     case alreadyUploaded(crc64: UInt64?)
+    /// An upload whose parts are not wanted was aborted, and OSS confirmed it (`confirmed`); or
+    /// OSS did not confirm after a few tries (`reason`), so it stays `aborting` in the journal and
+    /// the next run of the job, and `hoist uploads abort`, try again. Its parts are billed until then.
+    case abortedUpload(uploadId: String, confirmed: Bool, reason: String?)
 }
 
 /// The shape of the work when an upload starts or resumes.

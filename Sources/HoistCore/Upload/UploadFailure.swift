@@ -7,6 +7,9 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case emptySource(path: String)
     /// The source changed while it was being sent; the upload was aborted, nothing was completed.
     case sourceChangedDuringUpload(path: String, reason: String)
+    /// The source was removed, or replaced by a new file, while it was being sent; the upload of
+    /// the old file was aborted and nothing was completed. A replacement is a new file: a new job.
+    case sourceGoneDuringUpload(path: String, SourceGone)
     /// The file is too large, or the part size is out of range.
     case plan(PartPlanError)
     /// OSS refused a request in a way retrying cannot fix.
@@ -43,7 +46,7 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var category: Category {
         switch self {
-        case .sourceUnusable, .emptySource, .sourceChangedDuringUpload, .plan: .source
+        case .sourceUnusable, .emptySource, .sourceChangedDuringUpload, .sourceGoneDuringUpload, .plan: .source
         case .rejected(let error, _): Self.isCredentialProblem(error.code) ? .credentials : .service
         case .gaveUp, .transport: .network
         case .objectMismatch: .integrity
@@ -73,8 +76,13 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case let .emptySource(path):
             return "cannot upload \(path): the file is empty"
         case let .sourceChangedDuringUpload(path, reason):
-            return "\(path) changed during the upload (\(reason)); the upload was aborted and no object was "
+            return "\(path) changed during the upload (\(reason)); the upload was stopped and no object was "
                 + "written. Run the command again once the file is no longer being written"
+        case .sourceGoneDuringUpload(let path, .removed):
+            return "\(path) was removed during the upload; the upload was stopped and no object was written"
+        case let .sourceGoneDuringUpload(path, .replaced(detail)):
+            return "\(path) was replaced by a new file during the upload (\(detail)); the upload of the old file was "
+                + "stopped and no object was written. The new file is a new job: run the command again to upload it"
         case let .plan(error):
             return error.description
         case let .rejected(error, operation):

@@ -53,6 +53,8 @@ enum JSONEvent {
             return encode(["event": "verified", "crc64": String(crc)])
         case .alreadyUploaded(let crc):
             return encode(["event": "already_uploaded", "crc64": crc.map(String.init) as Any])
+        case let .abortedUpload(id, confirmed, reason):
+            return encode(["event": "aborted_upload", "upload_id": id, "confirmed": confirmed, "reason": reason as Any])
         }
     }
 

@@ -51,6 +51,10 @@ enum UploadMessages {
             return "Verified: the object's CRC-64 \(crc) equals the parts' combined CRC-64"
         case .alreadyUploaded(let crc):
             return "Already uploaded and verified\(crc.map { " (CRC-64 \($0))" } ?? ""); nothing to do"
+        case let .abortedUpload(id, confirmed, reason):
+            return confirmed ? "Aborted multipart upload \(id) (OSS confirmed; its parts are deleted)"
+                : "Multipart upload \(id) is not aborted yet (\(reason ?? "no answer")): its parts are billed until it is; "
+                    + "the next run and `hoist uploads abort` try again"
         }
     }
 

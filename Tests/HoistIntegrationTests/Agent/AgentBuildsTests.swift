@@ -46,3 +46,52 @@ import Glibc
         }
     }
 }
+
+/// A source that goes away mid-upload: replaced by a new build (renamed over it), or removed.
+@Suite(.serialized) struct AgentSourceGoneTests {
+    @Test func aFileRenamedOverTheOneUploadingIsANewDropAndTheOldJobEnds() async throws {
+        let faults = FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 400_000))
+        try await withAgentScenario(faults: faults) { s in
+            try Data("platform = \"Ubuntu\"\n".utf8).write(to: URL(fileURLWithPath: s.watch + "/_defaults.toml"))
+            let agent = try s.startAgent()
+            try await waitUntil("the agent ready", timeout: 60) { agent.stderr.contains("ready:") || !agent.isRunning }
+            try s.drop(try s.base.makeFile("web.raw", size: 24 * Int(s.base.partSize), seed: 41))
+            try await waitUntil("the first build uploading", timeout: 60) { s.base.receipts.count >= 2 || !agent.isRunning }
+            let next = try s.base.makeFile("next.raw", size: 8 * Int(s.base.partSize), seed: 42)
+            let crc = CRC64.checksum(Array(try Data(contentsOf: URL(fileURLWithPath: next))))
+            guard rename(next, s.watch + "/web.raw") == 0 else { throw POSIXError(.EIO) }
+            s.server.faults.clear()
+            try await waitUntil("done/web.raw.result.json", timeout: 120) {
+                s.exists(s.done + "/web.raw.result.json") || !agent.isRunning
+            }
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0, "\(run.output)")
+            #expect(run.stderr.contains("web.raw: replaced by a new file during the upload"), "\(run.stderr)")
+            #expect(!s.exists(s.failed + "/web.raw.error"), "the new build is not filed as the old one's failure")
+            let result = try s.result("web.raw")
+            #expect(result["crc64"] as? String == String(crc), "done/ holds the new build: \(result)")
+            #expect(s.server.ecs.counters().importImageCalls == 1 && s.server.uploads().isEmpty)
+        }
+    }
+
+    @Test func aFileRemovedDuringItsUploadIsSaidSoAndNothingIsFiled() async throws {
+        let faults = FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 400_000))
+        try await withAgentScenario(faults: faults) { s in
+            let agent = try s.startAgent()
+            try await waitUntil("the agent ready", timeout: 60) { agent.stderr.contains("ready:") || !agent.isRunning }
+            let dropped = try s.drop(try s.base.makeFile("gone.raw", size: 16 * Int(s.base.partSize), seed: 43),
+                                     manifest: "image-name = \"gone\"\n")
+            try await waitUntil("uploading", timeout: 60) { s.base.receipts.count >= 2 || !agent.isRunning }
+            try FileManager.default.removeItem(atPath: dropped)
+            s.server.faults.clear()
+            try await waitUntil("the removal noticed", timeout: 120) {
+                agent.stderr.contains("gone.raw: removed during the upload") || !agent.isRunning
+            }
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0 && !run.stderr.contains("problem:"), "\(run.output)")
+            #expect(!s.exists(s.failed + "/gone.raw.error") && s.server.ecs.counters().importImageCalls == 0)
+            let status = try await s.base.run(["status", "--json", "--state-dir", s.base.stateDirectory, "--config", s.configPath])
+            #expect(status.stdout.contains("was removed during the upload"), "\(status.stdout)")
+        }
+    }
+}

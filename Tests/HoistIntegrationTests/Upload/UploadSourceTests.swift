@@ -48,6 +48,30 @@ extension UploadIntegration {
             }
         }
 
+        /// An abort OSS does not confirm is not reported as done: the upload stays `aborting` in
+        /// the journal (its parts are billed) and the next run aborts it.
+        @Test func anAbortOSSDoesNotConfirmIsSaidAndTriedAgain() async throws {
+            try await withScenario(faults: FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 1_500_000))) { scenario in
+                let file = try scenario.makeFile("stuck.img", size: 24 * Int(scenario.partSize), seed: 17)
+                let arguments = scenario.arguments(file, key: "stuck.img")
+                scenario.server.faults.addError(ErrorFault(operation: "AbortMultipartUpload", rate: 1, status: 500, code: "InternalError"))
+                let child = try scenario.start(arguments + ["--json"])
+                try await waitUntil("some parts") { scenario.receipts.count >= 3 }
+                try scenario.scribble(file, offset: 20 * scenario.partSize + 5)
+                let run = await child.wait(timeout: 60)
+                #expect(run.exitCode == 3, "\(run.output)")
+                #expect(run.stdout.contains("\"event\":\"aborted_upload\"") && run.stdout.contains("\"confirmed\":false"), "\(run.stdout)")
+                #expect(!run.stderr.contains("was aborted"), "no abort claimed: \(run.stderr)")
+                #expect(scenario.server.uploads().count == 1, "the upload is still open at OSS")
+                #expect(scenario.server.counters.snapshot().requests["AbortMultipartUpload"] == 3, "tried a few times")
+
+                scenario.server.faults.clear()
+                let again = try await scenario.run(arguments)
+                #expect(again.exitCode == 0, "\(again.output)")
+                #expect(scenario.server.uploads().isEmpty, "the next run aborted the old upload and completed a new one")
+            }
+        }
+
         @Test func truncatedDuringTheRunIsRefused() async throws {
             try await withScenario(faults: FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 1_000_000))) { scenario in
                 let file = try scenario.makeFile("shrink.img", size: 24 * Int(scenario.partSize), seed: 10)

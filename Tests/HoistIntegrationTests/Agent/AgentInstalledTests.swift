@@ -61,4 +61,32 @@ import Glibc
             #expect(jobs.contains { ($0["filed"] as? String)?.hasPrefix(s.done + "/") == true }, "\(jobs)")
         }
     }
+
+    /// A full state disk is the host's fault, not the image's: the agent waits it out, saying so,
+    /// and finishes the job once there is space; nothing goes to failed/.
+    @Test(.enabled(if: StateDirectoryMount.available, "needs root to mount a small tmpfs as the state directory"))
+    func aFullStateDiskIsWaitedOutNotFailed() async throws {
+        let faults = FaultSettings(bandwidth: BandwidthFault(bytesPerSecond: 300_000))
+        try await withAgentScenario(faults: faults) { s in
+            let disk = try StateDirectoryMount(over: s.base.stateDirectory, bytes: 8 << 20)
+            defer { disk.unmount() }
+            let agent = try s.startAgent()
+            try await waitUntil("the agent ready", timeout: 60) { agent.stderr.contains("ready:") || !agent.isRunning }
+            try s.drop(try s.imports.raw("full.raw", size: 16 * UInt64(s.base.partSize)), manifest: "image-name = \"full\"\n")
+            try await waitUntil("uploading", timeout: 60) { s.base.receipts.count >= 2 || !agent.isRunning }
+            let filler = try disk.fill()
+            try await waitUntil("the full disk noticed", timeout: 120) {
+                agent.stderr.contains("no space left") && agent.stderr.contains("trying again") || !agent.isRunning
+            }
+            #expect(!s.exists(s.failed + "/full.raw.error"), "\(agent.stderr)")
+            #expect(unlink(filler) == 0)
+            s.server.faults.clear()
+            try await waitUntil("done/full.raw.result.json", timeout: 120) {
+                s.exists(s.done + "/full.raw.result.json") || !agent.isRunning
+            }
+            let run = await s.stop(agent)
+            #expect(run.exitCode == 0, "\(run.output)")
+            #expect(s.server.ecs.counters().importImageCalls == 1)
+        }
+    }
 }

@@ -17,6 +17,8 @@ import Testing
     @Test func aFullDiskIsWaitedOutNotFailed() {
         let full = JournalStorageError(path: "/var/lib/hoist/journal.sqlite", kind: .full, detail: "database or disk is full")
         #expect(UploadFailure.journal(full).isHostFault)
+        #expect(UploadFailure.outOfDescriptors(path: "/in/a.raw", reason: "Too many open files").isHostFault)
+        #expect(!UploadFailure.sourceUnusable(path: "/in/a.raw", reason: "Permission denied").isHostFault)
         #expect(DispositionError.cannotWrite(path: "/x/done/a.result.json", errno: ENOSPC).isTransient)
         #expect(!DispositionError.cannotWrite(path: "/x/done/a.result.json", errno: EACCES).isTransient)
         #expect(DispositionError.cannotWrite(path: "/x", errno: ENOSPC).description.contains("the disk is full"))

@@ -68,7 +68,7 @@ public final class ResumableUpload: Sendable {
             let failure = failure(from: error, source: source)
             await recordStats(jobId: job.id, startedAt: startedAt, meter: meter)
             switch failure {
-            case .interrupted, .gaveUp, .journal:
+            case .interrupted, .gaveUp, .journal, .outOfDescriptors:
                 break // resumable as it stands (a journal that failed could not record more anyway)
             case _ where JournalError.isConflict(error):
                 break // another writer moved the job: its state is theirs, not a failure of the job

@@ -22,6 +22,8 @@ public final class SourceFile: Sendable {
     public init(path: String) throws(UploadFailure) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
+            // Out of descriptors is the process's state, not the file's: it passes.
+            if errno == EMFILE || errno == ENFILE { throw .outOfDescriptors(path: path, reason: String(cString: strerror(errno))) }
             throw .sourceUnusable(path: path, reason: String(cString: strerror(errno)))
         }
         var info = stat()

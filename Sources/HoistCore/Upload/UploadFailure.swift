@@ -36,6 +36,8 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case interrupted
     /// The journal file failed: a full disk, damage, permissions (`JournalStorageError`).
     case journal(JournalStorageError)
+    /// The process or the system has no file descriptor left (EMFILE, ENFILE) to open the source.
+    case outOfDescriptors(path: String, reason: String)
     /// Another local failure.
     case local(String)
 
@@ -53,15 +55,18 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .uploadKeepsVanishing, .notOSS, .completeKeepsRefusingParts: .service
         case .crcHeaderMissing: .unverifiable
         case .interrupted: .interrupted
-        case .local, .journal: .other
+        case .local, .journal, .outOfDescriptors: .other
         }
     }
 
     /// A fault of the host that passes by itself or by an operator's hand, not of the image: the
     /// journal's disk is full. The agent waits it out like a network outage; nothing is failed.
     public var isHostFault: Bool {
-        if case .journal(let error) = self { return error.kind == .full }
-        return false
+        switch self {
+        case .journal(let error): error.kind == .full
+        case .outOfDescriptors: true
+        default: false
+        }
     }
 
     static func isCredentialProblem(_ code: String) -> Bool {
@@ -121,6 +126,9 @@ public enum UploadFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "interrupted; finished parts are journaled, run the same command again to resume"
         case let .journal(error):
             return error.description
+        case let .outOfDescriptors(path, reason):
+            return "cannot open \(path): \(reason); too many files are open on this host. Close some, or raise the limit "
+                + "(LimitNOFILE=, ulimit -n), and run the same command again"
         case let .local(reason):
             return reason
         }

@@ -110,6 +110,16 @@ struct JournalOptions: ParsableArguments {
                                           insecureHTTP: insecureHTTP ? true : nil),
                        ecsEndpoint: ecsEndpoint)
     }
+
+    /// The runtime over this journal, for the commands that only read or tidy it (`hoist status`,
+    /// `hoist jobs`); a bad config or state directory exits with the usage code.
+    func runtime() throws -> HoistRuntime {
+        do {
+            return try HoistRuntime(runtimeOptions())
+        } catch {
+            throw exitWithMessage(error.description, code: HoistExit.usage)
+        }
+    }
 }
 
 /// How to follow an import (`--json` belongs to each command, since `hoist upload` has its own).

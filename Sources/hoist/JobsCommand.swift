@@ -33,22 +33,13 @@ struct JobsCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON document.")
         var json = false
 
-        @Option(name: .long, help: ArgumentHelp("Config file.", valueName: "path"))
-        var config: String?
-
-        @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory of the journal.", valueName: "path"))
-        var stateDirectory: String?
+        @OptionGroup(title: "Where") var journalOptions: JournalOptions
 
         func run() async throws {
             guard let age = DurationText.parse(olderThan) else {
                 throw exitWithMessage("--older-than \(olderThan) is not a duration like 30d", code: HoistExit.usage)
             }
-            let runtime: HoistRuntime
-            do {
-                runtime = try HoistRuntime(RuntimeOptions(configPath: config, flags: HoistConfig(stateDirectory: stateDirectory)))
-            } catch {
-                throw exitWithMessage(error.description, code: HoistExit.usage)
-            }
+            let runtime = try journalOptions.runtime()
             defer { runtime.shutdown() }
             let cutoff = Date().addingTimeInterval(-age)
             let pruned = try await runtime.journal.pruneJobs(endedBefore: cutoff, dryRun: dryRun)

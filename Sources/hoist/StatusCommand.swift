@@ -25,19 +25,10 @@ struct StatusCommand: AsyncParsableCommand {
     /// Ended jobs older than this are left out without --all.
     static let recentDays = 7
 
-    @Option(name: .long, help: ArgumentHelp("Config file.", valueName: "path"))
-    var config: String?
-
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory of the journal.", valueName: "path"))
-    var stateDirectory: String?
+    @OptionGroup(title: "Where") var journalOptions: JournalOptions
 
     func run() async throws {
-        let runtime: HoistRuntime
-        do {
-            runtime = try HoistRuntime(RuntimeOptions(configPath: config, flags: HoistConfig(stateDirectory: stateDirectory)))
-        } catch {
-            throw exitWithMessage(error.description, code: HoistExit.usage)
-        }
+        let runtime = try journalOptions.runtime()
         defer { runtime.shutdown() }
         let journal = runtime.journal
         let agent = AgentPresence.look(in: runtime.stateDirectory)

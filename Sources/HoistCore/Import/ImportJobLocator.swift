@@ -18,7 +18,8 @@ public struct ImportJobLocator: Sendable {
         let path = sourcePath ?? object.description
         if let job = try await journal.findJob(sourcePath: path, bucket: object.bucket, key: object.key) {
             let latest = try await journal.latestImport(jobId: job.id)
-            if latest == nil || latest?.imageName == imageName {
+            // A templated name is journaled expanded, beside the template it came from.
+            if latest == nil || (latest?.nameTemplate ?? latest?.imageName) == imageName {
                 switch job.state {
                 case .failed where latest != nil, .cancelled where latest != nil:
                     throw ImportError.wrongState(

@@ -81,6 +81,20 @@ extension ImportIntegration {
             }
         }
 
+        /// `hoist import` with a templated name finds its job again on a rerun (the name is
+        /// journaled expanded, beside its template) and follows the same import.
+        @Test func aTemplatedImportRerunFindsItsJob() async throws {
+            try await withImportScenario(importSeconds: 0.5) { s in
+                let disk = try Self.build(s, day: 1)
+                try await s.upload(disk.path, key: "t.qcow2")
+                let first = try await s.run(s.importArguments(key: "t.qcow2", ["--image-name", "web-{crc}"]))
+                #expect(first.exitCode == 0, "\(first.output)")
+                let again = try await s.run(s.importArguments(key: "t.qcow2", ["--image-name", "web-{crc}", "--wait"]))
+                #expect(again.exitCode == 0, "\(again.output)")
+                #expect(s.ecs.importImageCalls == 1 && s.server.ecs.images().count == 1, "one import, followed by the rerun")
+            }
+        }
+
         /// An image without Hoist's tags (another tool's import, an older Hoist) counts as this
         /// object's bytes only when ECS made it clearly after the object's current version.
         @Test func anUntaggedImageOfTheObjectIsAdoptedOnlyWhenItPostdatesTheObjectsVersion() async throws {

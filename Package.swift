@@ -82,7 +82,8 @@ let package = Package(
         .target(name: "HoistTestSupport", path: "Tests/HoistTestSupport"),
         .testTarget(
             name: "HoistCoreTests",
-            dependencies: ["HoistCore", "HoistTestSupport"],
+            // The emulator's verifiers are the judge of the client's signatures (its vectors).
+            dependencies: ["HoistCore", "HoistEmulator", "HoistTestSupport"],
             exclude: ["Support/http_test_server.py"],
             resources: [.copy("Fixtures")]
         ),

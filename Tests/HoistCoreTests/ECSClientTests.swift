@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// Request building and response handling of `ECSClient`, with a fake sender instead of a server.
 @Suite struct ECSClientTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// The verifier's refusals, each with the code ECS uses. Requests are made by the client's own
 /// signer, then damaged one way at a time.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// Every vector of `ecs-rpc-signature.json`, on both sides: the signer reproduces the canonical
 /// strings and signatures, and the verifier accepts the request as the SDK put it on the wire.

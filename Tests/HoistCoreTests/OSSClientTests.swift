@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// What the client would put on the wire, checked by the verifier the emulator uses. No server:
 /// integration against the emulator comes with the transport.

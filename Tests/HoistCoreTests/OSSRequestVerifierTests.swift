@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// The emulator's verifier against the V4 vectors and hand-made failures (oss-signature.md §4).
 @Suite("OSS request verifier")

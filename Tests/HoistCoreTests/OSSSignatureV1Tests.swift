@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// Every V1 vector and the Go SDK v2 known answers, via the pure functions, the client entry
 /// point and the verifier.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HoistCore
+@testable import HoistEmulator
 
 /// The OSS signature vectors from `shared/reference/vectors`, decoded into typed values so each
 /// test reads like the note it checks.

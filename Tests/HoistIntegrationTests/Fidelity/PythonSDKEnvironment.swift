@@ -1,5 +1,6 @@
 import Foundation
 import HoistCore
+import HoistEmulator
 import HoistTestSupport
 
 /// A Python virtual environment with the official Alibaba Cloud SDKs, made once per build folder.

@@ -2,16 +2,16 @@
 ///
 /// Headers stay an ordered list (not a dictionary) because HTTP allows repeats and because the
 /// transport sends them as given; these helpers give the case-insensitive views signing needs.
-enum OSSHeaderList {
+public enum OSSHeaderList {
     /// The first value of `name`, compared case-insensitively.
-    static func value(_ name: String, in headers: [(name: String, value: String)]) -> String? {
+    public static func value(_ name: String, in headers: [(name: String, value: String)]) -> String? {
         let lower = name.lowercased()
         return headers.first { $0.name.lowercased() == lower }?.value
     }
 
     /// Lower-cased name → trimmed value, for the headers `include` selects, sorted by name in byte
     /// order. Repeated headers are joined with `,` as the Go SDK does.
-    static func canonical(_ headers: [(name: String, value: String)],
+    public static func canonical(_ headers: [(name: String, value: String)],
                           include: (String) -> Bool) -> [(name: String, value: String)] {
         var merged: [String: String] = [:]
         var order: [String] = []
@@ -30,7 +30,7 @@ enum OSSHeaderList {
     }
 
     /// Trims spaces and tabs, the only whitespace a header value can carry at its ends.
-    static func trimmed(_ value: String) -> String {
+    public static func trimmed(_ value: String) -> String {
         var scalars = Substring(value)
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
@@ -38,7 +38,7 @@ enum OSSHeaderList {
     }
 
     /// Byte-order comparison: OSS sorts names as raw bytes, never with locale rules.
-    static func byteOrder(_ a: String, _ b: String) -> Bool {
+    public static func byteOrder(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }

@@ -1,3 +1,5 @@
+import HoistCore
+
 /// A parsed `Authorization` header value, before any key lookup (oss-signature.md §4.1).
 ///
 /// Parsing is deliberately tolerant of the separator and key-order differences between oss2,

@@ -1,3 +1,4 @@
+import HoistCore
 import Foundation
 
 /// Server-side authentication of ECS RPC requests, for the emulator: it accepts what ECS

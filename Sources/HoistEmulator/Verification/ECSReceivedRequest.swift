@@ -1,3 +1,5 @@
+import HoistCore
+
 /// An ECS RPC request as a server received it, before any checks: what `ECSRequestVerifier`
 /// needs and nothing tied to a particular HTTP server library.
 public struct ECSReceivedRequest: Sendable {

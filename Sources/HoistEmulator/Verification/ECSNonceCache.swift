@@ -1,3 +1,4 @@
+import HoistCore
 import Foundation
 
 /// Remembers signature nonces for a window so a replayed request is refused with

@@ -1,3 +1,4 @@
+import HoistCore
 import Foundation
 
 /// Server-side check of V1 and V4 header signatures, for the emulator (oss-signature.md §4).

@@ -1,3 +1,4 @@
+import HoistCore
 import Foundation
 
 /// The request as a verifying server sees it, after addressing has been resolved.

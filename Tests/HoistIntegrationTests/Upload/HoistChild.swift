@@ -1,4 +1,5 @@
 import Foundation
+import HoistTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,9 +40,10 @@ struct HoistRun: Sendable {
     var output: String { stdout + stderr }
 }
 
-/// A `hoist` child process with its output going to files (pipes could fill and block it).
+/// A `hoist` child process with its output going to files (pipes could fill and block it),
+/// started with `SpawnedProcess` (see there why not Foundation's `Process`).
 final class HoistChild: @unchecked Sendable {
-    let process = Process()
+    let process: SpawnedProcess
     private let stdoutPath: String
     private let stderrPath: String
     private let started = Date()
@@ -53,33 +55,25 @@ final class HoistChild: @unchecked Sendable {
         let id = UUID().uuidString.prefix(8)
         stdoutPath = directory + "/hoist-\(id).out"
         stderrPath = directory + "/hoist-\(id).err"
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        if let mask {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "umask \(mask) && exec \"$0\" \"$@\"", binary] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-        }
         var environment = environment
         // Tests send traffic to loopback only: a child without credentials must not try the real
         // ECS metadata address (100.100.100.200) unless a test points it at its own server.
         if environment["HOIST_ECS_METADATA_ENDPOINT"] == nil {
             environment["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
         }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        if let mask {
+            process = try SpawnedProcess(executable: "/bin/sh",
+                                         arguments: ["-c", "umask \(mask) && exec \"$0\" \"$@\"", binary] + arguments,
+                                         environment: environment, stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        } else {
+            process = try SpawnedProcess(executable: binary, arguments: arguments, environment: environment,
+                                         stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        }
     }
 
     var isRunning: Bool { process.isRunning }
 
-    func signal(_ number: Int32) {
-        if process.isRunning { kill(process.processIdentifier, number) }
-    }
+    func signal(_ number: Int32) { process.signal(number) }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
@@ -93,14 +87,12 @@ final class HoistChild: @unchecked Sendable {
             if Date() > deadline {
                 timedOut = true
                 kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
                 break
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
         process.waitUntilExit()
-        let signalled = process.terminationReason == .uncaughtSignal
-        let run = HoistRun(exitCode: timedOut ? -1 : process.terminationStatus, signalled: signalled, stdout: stdout,
+        let run = HoistRun(exitCode: timedOut ? -1 : process.terminationStatus, signalled: process.signalled, stdout: stdout,
                            stderr: stderr, seconds: Date().timeIntervalSince(started))
         try? FileManager.default.removeItem(atPath: stdoutPath)
         try? FileManager.default.removeItem(atPath: stderrPath)

@@ -70,19 +70,22 @@ struct AgentCommand: AsyncParsableCommand {
         + "(env HOIST_KEEP_JOBS, config [agent] keep-jobs; default 30d).", valueName: "duration"))
     var keepJobs: DurationArgument?
 
-    @Option(help: ArgumentHelp("Seconds a file must stay unchanged before it is taken (default 5).", valueName: "seconds"))
-    var settle: Double?
+    @Option(help: ArgumentHelp(
+        "How long a file's size and mtime must stay the same before it is taken: 5s, 1m, or seconds "
+        + "(env HOIST_SETTLE, config [agent] settle; default 5s).", valueName: "duration"))
+    var settle: DurationArgument?
 
     @Option(name: .customLong("min-age"), help: ArgumentHelp(
-        "Seconds since a file's last change before it is taken (default 2).", valueName: "seconds"))
-    var minimumAge: Double?
+        "How long since a file's last change before it is taken: 2s, or seconds "
+        + "(env HOIST_MIN_AGE, config [agent] min-age; default 2s).", valueName: "duration"))
+    var minimumAge: DurationArgument?
 
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp(
         "First wait between checks of an import, then doubling up to 60s (default 10s).", valueName: "duration"))
     var pollInterval: DurationArgument = DurationArgument(.seconds(10))
 
     @Option(help: .hidden)
-    var retryDelay: Double?
+    var retryDelay: DurationArgument?
 
     /// Set by `hoist demo`, which runs the agent as its child: stop when that process is gone.
     @Option(help: .hidden)
@@ -99,8 +102,9 @@ struct AgentCommand: AsyncParsableCommand {
             bandwidth.apply(to: &runtimeFlags)
             let options = try oss.runtimeOptions(runtimeFlags, ecsEndpoint: ecs.ecsEndpoint)
             let settings: AgentSettings
-            let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle, minimumAge: minimumAge,
-                                    maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay,
+            let flags = AgentConfig(watch: watch.isEmpty ? nil : watch, settle: settle?.duration.seconds,
+                                    minimumAge: minimumAge?.duration.seconds,
+                                    maxJobs: maxJobs, metricsAddress: metricsAddress, retryDelay: retryDelay?.duration.seconds,
                                     keepJobs: keepJobs.map { $0.duration.seconds })
             source = AgentSettingsSource(flags: flags, environment: options.environment, configPath: options.configPath)
             do {

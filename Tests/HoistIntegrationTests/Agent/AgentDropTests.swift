@@ -15,7 +15,7 @@ import Glibc
     @Test func aSlowWriterIsNotTakenUntilItStops() async throws {
         try await withAgentScenario { s in
             // A later flag wins: this agent waits 4 s of no change before taking a file.
-            let agent = try s.base.start(s.arguments + ["--settle", "4"])
+            let agent = try s.base.start(s.arguments + ["--settle", "4s"])
             try await waitUntil("the agent ready", timeout: 60) { agent.stderr.contains("ready:") || !agent.isRunning }
             let path = s.watch + "/slow.raw"
             try Data("image-name = \"slow\"\n".utf8).write(to: URL(fileURLWithPath: s.watch + "/slow.raw.toml"))
